@@ -1,0 +1,232 @@
+"""The Value node and backpropagation.
+
+A Value holds a number (`data`) and, once `backward()` has run, the derivative of the
+output with respect to it (`grad`). Every op on Values records a new node that keeps its
+operands (`_prev`, in order) and the local derivative d(node)/d(operand) along each edge
+(`_local`, computed at forward time from the table in ops.py). Backpropagation is then
+one generic loop: visit the nodes from the output back to the leaves, and pass each
+node's gradient to its operands, multiplied by the local derivative on the edge:
+
+    operand.grad += local * node.grad        (the chain rule)
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+from collections.abc import Iterable
+from typing import Any
+
+from autograd import grad_mode
+from autograd.ops import (
+    ABS, ADD, COS, EXP, LEAKY_RELU, LOG, MUL, NEG, POW, POWER, RELU, SIGMOID, SIN,
+    SOFTPLUS, SQRT, SUM, TANH, Op,
+)  # fmt: skip
+
+
+class Value:
+    """A scalar node of a computational graph."""
+
+    __slots__ = ("data", "grad", "label", "_op", "_prev", "_local", "_arg")
+    __array_ufunc__ = None  # lets `numpy.float64(2) * v` fall through to Value.__rmul__
+
+    def __init__(self, data: Real, label: str = "") -> None:
+        self.data = data if type(data) is float else _to_float(data)
+        self.grad = 0.0
+        self.label = label
+        self._op = ""  # the op that made this node; '' for a leaf
+        self._prev: tuple[Value, ...] = ()  # operands, in order, duplicates kept
+        self._local: tuple[Any, ...] = ()  # d(self)/d(operand), aligned with _prev
+        self._arg: Real | None = None  # the op's constant argument, if it has one
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data}, grad={self.grad}{label})"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else repr(self)  # f"{loss:.4f}"
+
+    def item(self) -> float:
+        return self.data
+
+    # --- arithmetic -------------------------------------------------------------------
+
+    def __add__(self, other: Value | Real) -> Value:
+        other = _operand(other)
+        if other is None:
+            return NotImplemented
+        return _apply(ADD, (self, other), (self.data, other.data))
+
+    def __mul__(self, other: Value | Real) -> Value:
+        other = _operand(other)
+        if other is None:
+            return NotImplemented
+        return _apply(MUL, (self, other), (self.data, other.data))
+
+    def __pow__(self, exponent: Value | Real) -> Value:
+        if isinstance(exponent, Value):
+            return _apply(POW, (self, exponent), (self.data, exponent.data))
+        if not isinstance(exponent, Real):
+            return NotImplemented
+        exponent = float(exponent)
+        return _apply(POWER, (self,), (self.data, exponent), exponent)
+
+    def __rpow__(self, base: Real) -> Value:  # 2 ** v
+        base = _operand(base)
+        return NotImplemented if base is None else base**self
+
+    def __neg__(self) -> Value:
+        return _apply(NEG, (self,), (self.data,))
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __sub__(self, other: Value | Real) -> Value:  # a - b = a + (-b)
+        return self + (-other) if isinstance(other, (Value, Real)) else NotImplemented
+
+    def __truediv__(self, other: Value | Real) -> Value:  # a / b = a * b**-1
+        return self * other**-1 if isinstance(other, (Value, Real)) else NotImplemented
+
+    def __radd__(self, other: Real) -> Value:  # 1 + v
+        return self + other
+
+    def __rmul__(self, other: Real) -> Value:  # 2 * v
+        return self * other
+
+    def __rsub__(self, other: Real) -> Value:  # 1 - v = (-v) + 1
+        return -self + other
+
+    def __rtruediv__(self, other: Real) -> Value:  # 1 / v = v**-1 * 1
+        return self**-1 * other
+
+    # --- functions ----------------------------------------------------------------------
+
+    def exp(self) -> Value:
+        return _apply(EXP, (self,), (self.data,))
+
+    def log(self) -> Value:  # natural logarithm
+        return _apply(LOG, (self,), (self.data,))
+
+    def sqrt(self) -> Value:
+        return _apply(SQRT, (self,), (self.data,))
+
+    def tanh(self) -> Value:
+        return _apply(TANH, (self,), (self.data,))
+
+    def sigmoid(self) -> Value:
+        return _apply(SIGMOID, (self,), (self.data,))
+
+    def softplus(self) -> Value:  # log(1 + e**x), a smooth relu
+        return _apply(SOFTPLUS, (self,), (self.data,))
+
+    def relu(self) -> Value:
+        return _apply(RELU, (self,), (self.data,))
+
+    def leaky_relu(self, alpha: float = 0.01) -> Value:
+        alpha = _to_float(alpha)
+        return _apply(LEAKY_RELU, (self,), (self.data, alpha), alpha)
+
+    def abs(self) -> Value:
+        return _apply(ABS, (self,), (self.data,))
+
+    __abs__ = abs
+
+    def sin(self) -> Value:
+        return _apply(SIN, (self,), (self.data,))
+
+    def cos(self) -> Value:
+        return _apply(COS, (self,), (self.data,))
+
+    # --- backpropagation ----------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Add d(self)/d(node) to `node.grad` for every node of the graph behind self.
+
+        Gradients accumulate, as in PyTorch: call `zero_grad()` (or set `.grad = 0.0`)
+        between steps. Calling backward k times adds exactly k times the gradient.
+        """
+        order = topological_order(self)
+        grads = dict.fromkeys(order, 0.0)  # d(self)/d(node) for this pass alone
+        grads[self] = 1.0
+        for node in reversed(order):  # every node's users come before it
+            upstream = grads[node]
+            node.grad += upstream
+            for operand, local in zip(node._prev, node._local):
+                grads[operand] += local * upstream
+
+    def _backward(self) -> None:
+        """One chain-rule step by hand, as in micrograd's lecture: pass self.grad on."""
+        for operand, local in zip(self._prev, self._local):
+            operand.grad += local * self.grad
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node of root's graph, each after all of its operands (root last).
+
+    An iterative depth-first search: an explicit stack instead of recursion, so a chain
+    of a million ops needs no deeper Python stack than a chain of one.
+    """
+    order: list[Value] = []
+    seen: set[Value] = set()
+    stack = [(root, False)]
+    while stack:
+        node, operands_placed = stack.pop()
+        if operands_placed:
+            order.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))  # comes back to it once its operands are placed
+            for operand in node._prev:
+                if operand not in seen:
+                    stack.append((operand, False))
+    return order
+
+
+def sum(values: Iterable[Value | Real]) -> Value:  # noqa: A001  (autograd.sum, as torch.sum)
+    """x1 + x2 + ... + xn as one node with an edge from each term (local derivative 1).
+
+    The same number as Python's sum() of the Values, in a graph of n + 1 nodes, not 2n.
+    """
+    terms = tuple(value if isinstance(value, Value) else _constant(value) for value in values)
+    if not terms:
+        raise ValueError("autograd.sum() needs at least one value")
+    return _apply(SUM, terms, tuple(term.data for term in terms))
+
+
+def _apply(op: Op, operands: tuple[Value, ...], inputs: tuple, arg: Real | None = None) -> Value:
+    """Record `op` applied to `operands`; `inputs` are their data, then op's argument."""
+    data = op.value(*inputs)  # may raise: nothing has been built yet
+    if not grad_mode.enabled:
+        return Value(data)
+    node = _new_value(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._op = op.name
+    node._prev = operands
+    node._local = op.derivatives(*inputs, data)
+    node._arg = arg
+    return node
+
+
+_new_value = object.__new__
+
+
+def _operand(other: Any) -> Value | None:
+    """The other side of a binary op as a Value, or None when it is not a number."""
+    if isinstance(other, Value):
+        return other
+    return Value(other) if isinstance(other, Real) else None
+
+
+def _constant(number: Any) -> Value:
+    if not isinstance(number, Real):
+        raise TypeError(f"expected a Value or a number; got {type(number).__name__}: {number!r}")
+    return Value(number)
+
+
+def _to_float(data: Any) -> float:
+    if isinstance(data, Real):
+        return float(data)
+    kind = type(data).__name__
+    hint = " (use v.data for its number)" if isinstance(data, Value) else ""
+    raise TypeError(f"Value() takes a real number (int or float); got {kind}: {data!r}{hint}")
