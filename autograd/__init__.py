@@ -6,7 +6,8 @@
     d.backward()            # a.grad == -2.0, b.grad == 2.0
 """
 
-from autograd.engine import Value, sum, topological_order  # noqa: A004
+from autograd.drawing import draw_dot, draw_text
+from autograd.engine import Value, sum, topological_order  # noqa: A004  (autograd.sum)
 from autograd.grad_mode import is_grad_enabled, no_grad
 
-__all__ = ["Value", "is_grad_enabled", "no_grad", "sum", "topological_order"]
+__all__ = ["Value", "draw_dot", "draw_text", "is_grad_enabled", "no_grad", "sum", "topological_order"]
