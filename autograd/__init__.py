@@ -6,8 +6,29 @@
     d.backward()            # a.grad == -2.0, b.grad == 2.0
 """
 
+from autograd.anomaly import AnomalyError, detect_anomaly
+from autograd.checks import GradcheckError, gradcheck, gradgradcheck
 from autograd.drawing import draw_dot, draw_text
 from autograd.engine import Value, sum, topological_order  # noqa: A004  (autograd.sum)
-from autograd.grad_mode import is_grad_enabled, no_grad
+from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from autograd.higher_order import grad, hessian, jacobian
 
-__all__ = ["Value", "draw_dot", "draw_text", "is_grad_enabled", "no_grad", "sum", "topological_order"]
+__all__ = [
+    "AnomalyError",
+    "GradcheckError",
+    "Value",
+    "detect_anomaly",
+    "draw_dot",
+    "draw_text",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "hessian",
+    "is_grad_enabled",
+    "jacobian",
+    "no_grad",
+    "set_grad_enabled",
+    "sum",
+    "topological_order",
+]

@@ -12,15 +12,12 @@ node's gradient to its operands, multiplied by the local derivative on the edge:
 
 from __future__ import annotations
 
-from numbers import Real
 from collections.abc import Iterable
+from numbers import Real
 from typing import Any
 
-from autograd import grad_mode
-from autograd.ops import (
-    ABS, ADD, COS, EXP, LEAKY_RELU, LOG, MUL, NEG, POW, POWER, RELU, SIGMOID, SIN,
-    SOFTPLUS, SQRT, SUM, TANH, Op,
-)  # fmt: skip
+from autograd import anomaly, grad_mode, ops
+from autograd.ops import Op
 
 
 class Value:
@@ -30,6 +27,8 @@ class Value:
     __array_ufunc__ = None  # lets `numpy.float64(2) * v` fall through to Value.__rmul__
 
     def __init__(self, data: Real, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str; got {type(label).__name__}: {label!r}")
         self.data = data if type(data) is float else _to_float(data)
         self.grad = 0.0
         self.label = label
@@ -51,31 +50,33 @@ class Value:
     # --- arithmetic -------------------------------------------------------------------
 
     def __add__(self, other: Value | Real) -> Value:
-        other = _operand(other)
-        if other is None:
-            return NotImplemented
-        return _apply(ADD, (self, other), (self.data, other.data))
+        if type(other) is not Value:
+            other = _operand(other)
+            if other is None:
+                return NotImplemented
+        return _apply(ops.ADD, (self, other), (self.data, other.data))
 
     def __mul__(self, other: Value | Real) -> Value:
-        other = _operand(other)
-        if other is None:
-            return NotImplemented
-        return _apply(MUL, (self, other), (self.data, other.data))
+        if type(other) is not Value:
+            other = _operand(other)
+            if other is None:
+                return NotImplemented
+        return _apply(ops.MUL, (self, other), (self.data, other.data))
 
     def __pow__(self, exponent: Value | Real) -> Value:
         if isinstance(exponent, Value):
-            return _apply(POW, (self, exponent), (self.data, exponent.data))
+            return _apply(ops.POW, (self, exponent), (self.data, exponent.data))
         if not isinstance(exponent, Real):
             return NotImplemented
         exponent = float(exponent)
-        return _apply(POWER, (self,), (self.data, exponent), exponent)
+        return _apply(ops.POWER, (self,), (self.data, exponent), exponent)
 
     def __rpow__(self, base: Real) -> Value:  # 2 ** v
         base = _operand(base)
         return NotImplemented if base is None else base**self
 
     def __neg__(self) -> Value:
-        return _apply(NEG, (self,), (self.data,))
+        return _apply(ops.NEG, (self,), (self.data,))
 
     def __pos__(self) -> Value:
         return self
@@ -101,40 +102,40 @@ class Value:
     # --- functions ----------------------------------------------------------------------
 
     def exp(self) -> Value:
-        return _apply(EXP, (self,), (self.data,))
+        return _apply(ops.EXP, (self,), (self.data,))
 
     def log(self) -> Value:  # natural logarithm
-        return _apply(LOG, (self,), (self.data,))
+        return _apply(ops.LOG, (self,), (self.data,))
 
     def sqrt(self) -> Value:
-        return _apply(SQRT, (self,), (self.data,))
+        return _apply(ops.SQRT, (self,), (self.data,))
 
     def tanh(self) -> Value:
-        return _apply(TANH, (self,), (self.data,))
+        return _apply(ops.TANH, (self,), (self.data,))
 
     def sigmoid(self) -> Value:
-        return _apply(SIGMOID, (self,), (self.data,))
+        return _apply(ops.SIGMOID, (self,), (self.data,))
 
     def softplus(self) -> Value:  # log(1 + e**x), a smooth relu
-        return _apply(SOFTPLUS, (self,), (self.data,))
+        return _apply(ops.SOFTPLUS, (self,), (self.data,))
 
     def relu(self) -> Value:
-        return _apply(RELU, (self,), (self.data,))
+        return _apply(ops.RELU, (self,), (self.data,))
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         alpha = _to_float(alpha)
-        return _apply(LEAKY_RELU, (self,), (self.data, alpha), alpha)
+        return _apply(ops.LEAKY_RELU, (self,), (self.data, alpha), alpha)
 
     def abs(self) -> Value:
-        return _apply(ABS, (self,), (self.data,))
+        return _apply(ops.ABS, (self,), (self.data,))
 
     __abs__ = abs
 
     def sin(self) -> Value:
-        return _apply(SIN, (self,), (self.data,))
+        return _apply(ops.SIN, (self,), (self.data,))
 
     def cos(self) -> Value:
-        return _apply(COS, (self,), (self.data,))
+        return _apply(ops.COS, (self,), (self.data,))
 
     # --- backpropagation ----------------------------------------------------------------
 
@@ -145,13 +146,24 @@ class Value:
         between steps. Calling backward k times adds exactly k times the gradient.
         """
         order = topological_order(self)
-        grads = dict.fromkeys(order, 0.0)  # d(self)/d(node) for this pass alone
-        grads[self] = 1.0
-        for node in reversed(order):  # every node's users come before it
-            upstream = grads[node]
-            node.grad += upstream
-            for operand, local in zip(node._prev, node._local):
-                grads[operand] += local * upstream
+        earlier = [node.grad for node in order]  # what earlier passes left, added back below
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0
+        checking = anomaly.enabled
+        try:
+            for node in reversed(order):  # every node's users come before it
+                upstream = node.grad  # final: all of node's users have passed theirs on
+                if checking:
+                    anomaly.check_backward(node, upstream, node._local)
+                for operand, local in zip(node._prev, node._local):
+                    operand.grad += local * upstream
+        except BaseException:  # detect_anomaly stopped the pass: leave the grads as they were
+            for node, grad in zip(order, earlier):
+                node.grad = grad
+            raise
+        for node, grad in zip(order, earlier):
+            node.grad += grad
 
     def _backward(self) -> None:
         """One chain-rule step by hand, as in micrograd's lecture: pass self.grad on."""
@@ -159,25 +171,29 @@ class Value:
             operand.grad += local * self.grad
 
 
-def topological_order(root: Value) -> list[Value]:
-    """Every node of root's graph, each after all of its operands (root last).
+def topological_order(*roots: Value) -> list[Value]:
+    """Every node of the graph behind `roots`, each after all of its operands (roots last).
 
     An iterative depth-first search: an explicit stack instead of recursion, so a chain
-    of a million ops needs no deeper Python stack than a chain of one.
+    of a million ops needs no deeper Python stack than a chain of one. A node stays on
+    the stack while its operands are placed, and is placed when it comes back to the top.
     """
     order: list[Value] = []
-    seen: set[Value] = set()
-    stack = [(root, False)]
+    expanded: set[Value] = set()  # operands pushed
+    placed: set[Value] = set()  # in `order`
+    stack = list(reversed(roots))
     while stack:
-        node, operands_placed = stack.pop()
-        if operands_placed:
-            order.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))  # comes back to it once its operands are placed
-            for operand in node._prev:
-                if operand not in seen:
-                    stack.append((operand, False))
+        node = stack[-1]
+        if node in expanded:
+            stack.pop()
+            if node not in placed:  # a node reached twice is on the stack twice
+                placed.add(node)
+                order.append(node)
+            continue
+        expanded.add(node)
+        for operand in reversed(node._prev):  # so that the first operand is placed first
+            if operand not in expanded:
+                stack.append(operand)
     return order
 
 
@@ -186,15 +202,17 @@ def sum(values: Iterable[Value | Real]) -> Value:  # noqa: A001  (autograd.sum, 
 
     The same number as Python's sum() of the Values, in a graph of n + 1 nodes, not 2n.
     """
-    terms = tuple(value if isinstance(value, Value) else _constant(value) for value in values)
+    terms = tuple([value if type(value) is Value else _constant(value) for value in values])
     if not terms:
         raise ValueError("autograd.sum() needs at least one value")
-    return _apply(SUM, terms, tuple(term.data for term in terms))
+    return _apply(ops.SUM, terms, [term.data for term in terms])
 
 
 def _apply(op: Op, operands: tuple[Value, ...], inputs: tuple, arg: Real | None = None) -> Value:
     """Record `op` applied to `operands`; `inputs` are their data, then op's argument."""
     data = op.value(*inputs)  # may raise: nothing has been built yet
+    if anomaly.enabled:
+        anomaly.check_forward(op.name, operands, data)
     if not grad_mode.enabled:
         return Value(data)
     node = _new_value(Value)
@@ -205,6 +223,8 @@ def _apply(op: Op, operands: tuple[Value, ...], inputs: tuple, arg: Real | None 
     node._prev = operands
     node._local = op.derivatives(*inputs, data)
     node._arg = arg
+    if anomaly.enabled:
+        anomaly.remember(node)
     return node
 
 
@@ -219,6 +239,8 @@ def _operand(other: Any) -> Value | None:
 
 
 def _constant(number: Any) -> Value:
+    if isinstance(number, Value):
+        return number
     if not isinstance(number, Real):
         raise TypeError(f"expected a Value or a number; got {type(number).__name__}: {number!r}")
     return Value(number)

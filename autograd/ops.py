@@ -15,7 +15,8 @@ the operands' data followed by the op's constant argument, if it has one (the ex
 """
 
 import math
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 
 class Op(NamedTuple):
@@ -42,14 +43,16 @@ def sigmoid(x):
 
 
 def sin(x):
-    return math.sin(x) if type(x) is float else x.sin()
+    return _sin(x) if type(x) is float else x.sin()
 
 
 def cos(x):
-    return math.cos(x) if type(x) is float else x.cos()
+    return _cos(x) if type(x) is float else x.cos()
 
 
 def power(x, n):
+    if data(x) == 0.0 and data(n) < 0.0:
+        return math.inf  # a derivative that is infinite at 0, as sqrt'(0): inf, as in PyTorch
     return _power(x, n) if type(x) is float else x**n
 
 
@@ -97,6 +100,18 @@ def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+def _sin(x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"sin is not defined at {x!r}")
+    return math.sin(x)
+
+
+def _cos(x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"cos is not defined at {x!r}")
+    return math.cos(x)
+
+
 def _sqrt(x: float) -> float:
     if x < 0.0:
         raise ValueError(f"sqrt is defined for non-negative numbers only; got {x!r}")
@@ -104,11 +119,11 @@ def _sqrt(x: float) -> float:
 
 
 def _power(x: float, n: float) -> float:
-    """x ** n for a real result only; a derivative that is infinite at x = 0 is inf."""
+    """x ** n for a real result only."""
     try:
         result = x**n
-    except ZeroDivisionError:  # 0.0 ** -0.5: sqrt'(0) and friends are infinite
-        return math.inf
+    except OverflowError:  # past 1.8e308: inf, as in IEEE arithmetic and PyTorch
+        return -math.inf if x < 0.0 and n % 2.0 == 1.0 else math.inf
     if isinstance(result, complex):
         raise ValueError(
             f"{x!r} ** {n!r} is not a real number: a negative base needs an integer exponent"
@@ -142,11 +157,18 @@ SUM = Op(  # x1 + x2 + ... + xn in one node, added left to right; the last input
 )
 MUL = Op("*", lambda a, b: a * b, lambda a, b, out: (b, a))
 NEG = Op("neg", lambda x: -x, lambda x, out: (-1.0,))
-POWER = Op("**", _checked_power, lambda x, n, out: (n * power(x, n - 1),))  # n is a number
+POWER = Op(  # x ** n for a number n; d/dx x**0 is 0 even at x = 0 (not 0 * inf), as in PyTorch
+    "**",
+    _checked_power,
+    lambda x, n, out: (n * power(x, n - 1) if n != 0.0 else 0.0,),
+)
 POW = Op(  # a ** b with both a Value
     "pow",
     _checked_power,
-    lambda a, b, out: (b * power(a, b - 1), _pow_exponent_derivative(a, out)),
+    lambda a, b, out: (
+        b * power(a, b - 1) if data(b) != 0.0 else 0.0,  # as for x ** 0 above
+        _pow_exponent_derivative(a, out),
+    ),
 )
 EXP = Op("exp", _exp, lambda x, out: (out,))
 LOG = Op("log", _log, lambda x, out: (1.0 / x,))
@@ -165,8 +187,8 @@ LEAKY_RELU = Op(  # slope `alpha` below 0; the derivative at 0 is alpha, as in P
     lambda x, alpha, out: (1.0 if data(x) > 0.0 else alpha,),
 )
 ABS = Op("abs", abs, lambda x, out: (sign(x),))  # abs'(0) = 0, as in PyTorch
-SIN = Op("sin", math.sin, lambda x, out: (cos(x),))
-COS = Op("cos", math.cos, lambda x, out: (-sin(x),))
+SIN = Op("sin", _sin, lambda x, out: (cos(x),))
+COS = Op("cos", _cos, lambda x, out: (-sin(x),))
 
 # Every primitive by the name a node records in `_op`.
 OPS: dict[str, Op] = {
