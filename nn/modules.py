@@ -3,42 +3,140 @@
     model = MLP(2, [16, 16, 1])     # 2 inputs, two ReLU layers of 16, one linear output
     score = model([0.5, -1.0])      # a Value
     model.zero_grad(); score.backward()
+
+Every parameter has a PyTorch-style dotted name (`layers.0.neurons.3.w.1`), which
+`state_dict()` and `load_state_dict()` use to copy weights in and out as plain floats.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from numbers import Real
+from typing import NamedTuple
 
 import autograd
 from autograd import Value
+from nn import init as _init
+from nn._random import Seed
+from nn._random import generator as _generator
 
 # Each activation by name: the Value method it applies (None: the identity).
-ACTIVATIONS = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid, "linear": None}
-_DISPLAY_NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
+ACTIVATIONS = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "leaky_relu": Value.leaky_relu,  # slope 0.01 below zero, as torch.nn.LeakyReLU()
+    "linear": None,
+}
+_DISPLAY_NAMES = {
+    "relu": "ReLU",
+    "tanh": "Tanh",
+    "sigmoid": "Sigmoid",
+    "leaky_relu": "LeakyReLU",
+    "linear": "Linear",
+}
+
+
+class StateDictError(ValueError):
+    """A state_dict that does not fit the model: missing or unexpected names, or non-numbers."""
+
+
+class IncompatibleKeys(NamedTuple):  # what load_state_dict(strict=False) returns, as in torch
+    missing_keys: list[str]
+    unexpected_keys: list[str]
 
 
 class Module:
     """The base of everything with parameters."""
 
     def parameters(self) -> list[Value]:
-        return []
+        return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
         for p in self.parameters():
             p.grad = 0.0
 
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        """(dotted name, Value) for every parameter, found in the attributes in the order they
+        were set: a Value, a Module, or a list of either. A walk with a stack, not recursion."""
+        seen: set[int] = set()  # a Value shared by two modules is one parameter
+        stack: list[tuple[str, object]] = [("", self)]
+        while stack:
+            name, item = stack.pop()
+            if isinstance(item, Value):
+                if id(item) not in seen:
+                    seen.add(id(item))
+                    yield name, item
+                continue
+            if isinstance(item, Module):
+                children = list(vars(item).items())
+            elif isinstance(item, (list, tuple)):
+                children = [(str(i), child) for i, child in enumerate(item)]
+            else:
+                continue  # a number, a string: not a parameter
+            stack.extend((f"{name}.{key}" if name else key, child) for key, child in children[::-1])
+
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's number by its dotted name, in parameters() order."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(
+        self, state_dict: Mapping[str, float], strict: bool = True
+    ) -> IncompatibleKeys:
+        """Copy the numbers of `state_dict` into the parameters of the same names.
+
+        Everything is checked before anything is assigned, so a state_dict that does not fit
+        leaves the model as it was. strict=False loads the names that fit and returns those
+        that did not, as torch does.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict takes a dict of name: number; got {state_dict!r}")
+        own = dict(self.named_parameters())
+        not_numbers = [
+            name
+            for name in own
+            if name in state_dict
+            and (isinstance(state_dict[name], bool) or not isinstance(state_dict[name], Real))
+        ]
+        if not_numbers:
+            raise StateDictError(f"these entries are not numbers: {_some(not_numbers)}")
+        missing = [name for name in own if name not in state_dict]
+        unexpected = [name for name in state_dict if name not in own]
+        if strict and (missing or unexpected):
+            problems = []
+            if missing:
+                problems.append(f"missing keys {_some(missing)}")
+            if unexpected:
+                problems.append(f"unexpected keys {_some(unexpected)}")
+            raise StateDictError(
+                f"the state_dict does not fit this {type(self).__name__}: {'; '.join(problems)} "
+                "(was it saved from a model of another architecture?)"
+            )
+        for name, p in own.items():
+            if name in state_dict:
+                p.data = float(state_dict[name])
+        return IncompatibleKeys(missing, unexpected)
+
 
 class Neuron(Module):
-    """activation(w · x + b), with weights drawn from uniform(-1, 1) and the bias at 0."""
+    """activation(w · x + b), with weights drawn by `init` (micrograd's uniform(-1, 1) by
+    default; see nn.init.INITS) and the bias at 0. `seed`: see nn/_random.py."""
 
-    def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu") -> None:
+    def __init__(
+        self,
+        nin: int,
+        nonlin: bool = True,
+        activation: str = "relu",
+        init: str = "uniform",
+        seed: Seed = None,
+    ) -> None:
         _check_size("nin", nin)
         _check_activation(activation)
-        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+        _check_init(init)
+        self.w = [Value(0.0) for _ in range(nin)]
         self.b = Value(0.0)
         self.activation = activation if nonlin else "linear"  # nonlin=False: micrograd's name
+        _init.INITS[init](self, _generator(seed))
 
     @property
     def nonlin(self) -> bool:
@@ -62,9 +160,21 @@ class Neuron(Module):
 class Layer(Module):
     """`nout` neurons that all see the same inputs."""
 
-    def __init__(self, nin: int, nout: int, **kwargs) -> None:
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        nonlin: bool = True,
+        activation: str = "relu",
+        init: str = "uniform",
+        seed: Seed = None,
+    ) -> None:
         _check_size("nout", nout)
-        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+        _check_init(init)
+        self.neurons = [Neuron(nin, nonlin, activation, init="zeros") for _ in range(nout)]
+        # Drawn for the layer as a whole, row by row: Xavier and He need its fan_out, and
+        # uniform draws the same numbers, in the same order, as micrograd's neurons did.
+        _init.INITS[init](self, _generator(seed))
 
     def __call__(self, x: Value | Real | Sequence[Value | Real]) -> Value | list[Value]:
         if isinstance(x, (Value, Real)):  # one input, or a one-neuron layer's output
@@ -83,7 +193,12 @@ class Layer(Module):
 
 class MLP(Module):
     """Layers of sizes `nouts` on `nin` inputs: `activation` on the hidden layers,
-    `output_activation` (linear by default, as in micrograd) on the last."""
+    `output_activation` (linear by default, as in micrograd) on the last.
+
+    init: how weights are drawn, one of nn.init.INITS ('uniform', micrograd's U(-1, 1), by
+    default; 'xavier', 'he', 'zeros'...); biases start at 0. seed: an int makes the weights
+    reproducible; a random.Random is drawn from; None uses Python's global random.
+    """
 
     def __init__(
         self,
@@ -91,15 +206,32 @@ class MLP(Module):
         nouts: Sequence[int],
         activation: str = "relu",
         output_activation: str = "linear",
+        init: str = "uniform",
+        seed: Seed = None,
     ) -> None:
         if isinstance(nouts, int) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, say [16, 1]: {nouts}")
+        _check_size("nin", nin)
+        _check_activation(activation)
+        _check_activation(output_activation)
+        rng = _generator(seed)  # one generator for all layers: a seed fixes the whole model
         sizes = [nin, *nouts]
         last = len(nouts) - 1
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], activation=output_activation if i == last else activation)
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                activation=output_activation if i == last else activation,
+                init=init,
+                seed=rng,
+            )
             for i in range(len(nouts))
         ]
+        # The architecture, which nn.save writes so that nn.load can rebuild the model.
+        self.nin = nin
+        self.nouts = list(nouts)
+        self.activation = activation
+        self.output_activation = output_activation
 
     def __call__(self, x: Value | Real | Sequence[Value | Real]) -> Value | list[Value]:
         for layer in self.layers:
@@ -121,3 +253,13 @@ def _check_size(name: str, size: int) -> None:
 def _check_activation(name: str) -> None:
     if name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+
+
+def _check_init(name: str) -> None:
+    if name not in _init.INITS:
+        raise ValueError(f"unknown init {name!r}; choose one of {', '.join(_init.INITS)}")
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more

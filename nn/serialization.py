@@ -1,0 +1,146 @@
+"""Saving and loading models as JSON: readable, diffable, and never pickle (which would run
+whatever code a file holds).
+
+    nn.save(model, "model.json")
+    model = nn.load("model.json")
+
+The file holds a marker and a version, the architecture (enough to rebuild the model) and
+the state_dict, every parameter by its dotted name:
+
+    {"format": "chainrule.nn", "version": 1,
+     "model": {"class": "MLP", "nin": 2, "nouts": [16, 1], "activation": "relu", ...},
+     "state_dict": {"layers.0.neurons.0.w.0": 0.23, ...}}
+
+A save is atomic: it writes a temporary file next to the target and renames it over the
+target only once the bytes are on disk, so a crash halfway leaves the previous file whole.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from nn.modules import MLP, Layer, Module, Neuron
+
+FORMAT = "chainrule.nn"
+VERSION = 1
+
+
+class CorruptFileError(ValueError):
+    """The file is not valid JSON: cut short by a crash or a copy, or edited by hand."""
+
+
+class NotAModelFileError(ValueError):
+    """The file is JSON, but not a model saved by nn.save."""
+
+
+class UnsupportedVersionError(ValueError):
+    """The file was written by a newer version of this format."""
+
+
+def save(model: Module, path: str | os.PathLike) -> None:
+    """Write the model's architecture and parameters to `path` as JSON, atomically."""
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "model": architecture(model),
+        "state_dict": model.state_dict(),
+    }
+    for name, number in document["state_dict"].items():
+        if not math.isfinite(number):  # JSON has no nan or inf
+            raise ValueError(f"cannot save: parameter {name} is {number} (did training diverge?)")
+    _write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
+
+
+def load(path: str | os.PathLike) -> Module:
+    """Rebuild the model saved in `path`, with its parameters.
+
+    Raises CorruptFileError (not JSON), NotAModelFileError (JSON, but not ours),
+    UnsupportedVersionError (a newer format), or StateDictError (parameters that do not
+    fit the architecture); all are ValueErrors."""
+    path = Path(path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CorruptFileError(
+            f"{path} is not valid JSON ({error}); was it cut short while being written?"
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise NotAModelFileError(
+            f'{path} is JSON but not a chainrule model: it has no "format": "{FORMAT}" marker'
+        )
+    version = document.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise UnsupportedVersionError(
+            f"{path} has format version {version!r}; this chainrule reads version {VERSION} "
+            "and older: upgrade chainrule to read it"
+        )
+    state_dict = document.get("state_dict")
+    if not isinstance(state_dict, dict):
+        raise NotAModelFileError(f'{path} has no "state_dict" object')
+    model = build(document.get("model"), where=str(path))
+    model.load_state_dict(state_dict)
+    return model
+
+
+def architecture(model: Module) -> dict[str, Any]:
+    """What it takes to rebuild `model`, as a JSON-ready dict."""
+    if isinstance(model, MLP):
+        keys = ("nin", "nouts", "activation", "output_activation")
+        return {"class": "MLP", **{key: getattr(model, key) for key in keys}}
+    if isinstance(model, Layer):
+        first = model.neurons[0]
+        sizes = {"nin": len(first.w), "nout": len(model.neurons)}
+        return {"class": "Layer", **sizes, "activation": first.activation}
+    if isinstance(model, Neuron):
+        return {"class": "Neuron", "nin": len(model.w), "activation": model.activation}
+    raise TypeError(f"nn.save can save an MLP, a Layer or a Neuron; got {type(model).__name__}")
+
+
+def build(spec: Any, where: str = "the file") -> Module:
+    """The model an architecture() dict describes, with its weights at zero."""
+    classes = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
+    if not isinstance(spec, dict) or spec.get("class") not in classes:
+        raise NotAModelFileError(f"{where} does not describe an MLP, a Layer or a Neuron: {spec!r}")
+    arguments = {key: value for key, value in spec.items() if key != "class"}
+    try:
+        return classes[spec["class"]](**arguments, init="zeros")
+    except (TypeError, ValueError) as error:
+        message = f"{where} describes a model that cannot be built: {error}"
+        raise NotAModelFileError(message) from None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # A temporary file in the same directory, so that os.replace is a rename within one file
+    # system, which POSIX and Windows make atomic: readers see the old file or the new one.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        # mkstemp makes the file private (0o600); keep the old file's mode, or the usual one.
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())  # on disk before the rename, not just in a buffer
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _sync_directory(path.parent)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); where directories cannot be opened, skip it."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

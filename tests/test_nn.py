@@ -1,0 +1,150 @@
+"""Neurons, layers, MLPs, the moons data and the demo."""
+
+import math
+import random
+
+import pytest
+import torch
+
+import autograd
+from autograd import Value
+from nn import MLP, Layer, Module, Neuron, demo
+from nn.data import make_moons
+
+
+def test_mlp_has_micrograds_parameter_count_and_layout():
+    model = MLP(2, [16, 16, 1])
+    assert len(model.parameters()) == 337  # (2+1)*16 + (16+1)*16 + (16+1)*1
+    assert [layer.neurons[0].activation for layer in model.layers] == ["relu", "relu", "linear"]
+    assert repr(model.layers[2]) == "Layer of [LinearNeuron(16)]"
+    assert repr(model).startswith("MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2)")
+
+
+def test_one_output_is_a_value_several_are_a_list():
+    assert isinstance(MLP(2, [3, 1])([1.0, 2.0]), Value)
+    out = MLP(2, [3, 4])([1.0, 2.0])
+    assert isinstance(out, list) and len(out) == 4 and all(isinstance(o, Value) for o in out)
+
+
+def test_numbers_and_values_give_the_same_output():
+    model = MLP(3, [4, 1])
+    assert model([1.0, -2, 0.5]).data == model([Value(1.0), Value(-2), Value(0.5)]).data
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_mlp_matches_torch_for_each_activation(activation):
+    random.seed(3)
+    model = MLP(3, [4, 5, 2], activation=activation)
+    x = [0.3, -1.2, 2.0]
+    out = model(x)
+    (out[0] * out[1]).backward()
+
+    torch_act = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}.get(
+        activation, lambda t: t
+    )
+    h = torch.tensor(x, dtype=torch.float64)
+    params = []
+    for i, layer in enumerate(model.layers):
+        W = torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64)
+        b = torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64)
+        W.requires_grad_()
+        b.requires_grad_()
+        params.append((layer, W, b))
+        h = W @ h + b
+        h = h if i == len(model.layers) - 1 else torch_act(h)
+    (h[0] * h[1]).backward()
+
+    for value, expected in zip(out, h.tolist()):
+        assert math.isclose(value.data, expected, rel_tol=1e-12, abs_tol=1e-12)
+    for layer, W, b in params:
+        for n, w_grad, b_grad in zip(layer.neurons, W.grad, b.grad):
+            assert [w.grad for w in n.w] == pytest.approx(w_grad.tolist(), rel=1e-9, abs=1e-12)
+            assert n.b.grad == pytest.approx(b_grad.item(), rel=1e-9, abs=1e-12)
+
+
+def test_output_activation_can_be_chosen():
+    model = MLP(2, [3, 1], activation="tanh", output_activation="sigmoid")
+    assert 0.0 < model([5.0, -5.0]).data < 1.0
+    assert model.layers[-1].neurons[0].activation == "sigmoid"
+
+
+def test_zero_grad_resets_every_parameter():
+    model = MLP(2, [4, 1])
+    model([1.0, 2.0]).backward()
+    assert any(p.grad != 0.0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_module_base_has_no_parameters():
+    assert Module().parameters() == []
+
+
+def test_micrograd_neuron_keywords():
+    assert repr(Neuron(3, nonlin=False)) == "LinearNeuron(3)"
+    assert repr(Layer(2, 2, nonlin=False)) == "Layer of [LinearNeuron(2), LinearNeuron(2)]"
+    assert Neuron(2).nonlin and not Neuron(2, nonlin=False).nonlin
+
+
+def test_neuron_graph_is_one_sum_node_with_the_bias_first():
+    n = Neuron(2, nonlin=False)
+    out = n([Value(1.0), Value(2.0)])
+    assert out._op == "sum" and out._prev[0] is n.b and len(out._prev) == 3
+    assert out.data == pytest.approx(n.b.data + n.w[0].data * 1.0 + n.w[1].data * 2.0)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: MLP(2, [16, 1], activation="swish"), "unknown activation 'swish'"),
+        (lambda: MLP(2, []), "non-empty list"),
+        (lambda: MLP(2, 16), "non-empty list"),
+        (lambda: MLP(0, [1]), "nin must be a positive whole number"),
+        (lambda: Layer(2, 0), "nout must be a positive whole number"),
+        (lambda: Neuron(2)([1.0, 2.0, 3.0]), "takes 2 inputs; got 3"),
+    ],
+)
+def test_bad_arguments_say_what_was_wrong(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_make_moons_shapes_labels_and_seed():
+    X, y = make_moons(101, noise=0.1, seed=7)
+    assert len(X) == len(y) == 101 and all(len(x) == 2 for x in X)
+    assert sorted(set(y)) == [0, 1] and y.count(0) == 50 and y.count(1) == 51
+    assert make_moons(101, noise=0.1, seed=7) == (X, y)
+    assert make_moons(101, noise=0.1, seed=8) != (X, y)
+
+
+def test_make_moons_without_noise_lies_on_the_two_half_circles():
+    X, y = make_moons(40, noise=0.0, seed=0)
+    for (a, b), label in zip(X, y):
+        cx, cy = (0.0, 0.0) if label == 0 else (1.0, 0.5)
+        assert math.isclose(math.hypot(a - cx, b - cy), 1.0, abs_tol=1e-12)
+        assert (b >= -1e-12) if label == 0 else (b <= 0.5 + 1e-12)
+
+
+def test_make_moons_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="noise"):
+        make_moons(10, noise=-1.0)
+    with pytest.raises(ValueError, match="n_samples"):
+        make_moons(1)
+
+
+def test_demo_trains_and_draws(tmp_path, capsys):
+    svg = tmp_path / "neuron.svg"
+    assert demo.main(["--steps", "100", "--out", str(svg)]) == 0
+    printed = capsys.readouterr().out
+    accuracy = int(printed.split("final accuracy ")[1].split("%")[0])
+    assert accuracy >= 95
+    assert "step  100/100" in printed
+    assert svg.read_text().lstrip().startswith(("<?xml", "<svg")) and "x1" in svg.read_text()
+    assert str(svg) in printed
+
+
+def test_no_grad_evaluation_builds_no_graph():
+    model = MLP(2, [4, 1])
+    with autograd.no_grad():
+        out = model([1.0, 2.0])
+    assert out._prev == () and out._op == ""

@@ -1,0 +1,229 @@
+"""state_dict, load_state_dict, nn.save and nn.load: names, round trips, atomic saves (a save
+killed halfway leaves the previous file), and the distinct errors for files we cannot load."""
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import nn
+from nn import MLP, Layer, Neuron
+
+X = [[0.3, -1.2], [2.0, 0.5], [-0.7, -0.1]]
+
+
+def test_state_dict_names_follow_pytorchs_dotted_style_in_parameter_order():
+    model = MLP(2, [3, 1], seed=0)
+    state = model.state_dict()
+    assert list(state)[:4] == [
+        "layers.0.neurons.0.w.0",
+        "layers.0.neurons.0.w.1",
+        "layers.0.neurons.0.b",
+        "layers.0.neurons.1.w.0",
+    ]
+    assert list(state)[-1] == "layers.1.neurons.0.b" and len(state) == 13
+    assert list(state.values()) == [p.data for p in model.parameters()]
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+    assert list(Neuron(2).state_dict()) == ["w.0", "w.1", "b"]
+    assert list(Layer(1, 2).state_dict()) == [
+        "neurons.0.w.0",
+        "neurons.0.b",
+        "neurons.1.w.0",
+        "neurons.1.b",
+    ]
+
+
+def test_load_state_dict_copies_the_numbers_and_the_outputs_follow():
+    source, target = MLP(2, [4, 2], seed=1), MLP(2, [4, 2], seed=2)
+    assert [v.data for v in target(X[0])] != [v.data for v in source(X[0])]
+    assert target.load_state_dict(source.state_dict()) == ([], [])
+    assert [v.data for v in target(X[0])] == [v.data for v in source(X[0])]
+    target.layers[0].neurons[0].b.data = 5.0  # a copy of the numbers, not shared Values
+    assert source.layers[0].neurons[0].b.data == 0.0
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda s: s.pop("layers.1.neurons.0.w.3"), "missing keys layers.1.neurons.0.w.3"),
+        (lambda s: s.update({"layers.2.neurons.0.b": 1.0}), "unexpected keys layers.2.neurons.0.b"),
+        (lambda s: s.update({"layers.0.neurons.0.b": "0.5"}), "not numbers: layers.0.neurons.0.b"),
+        (lambda s: s.update({"layers.0.neurons.0.b": True}), "not numbers"),
+    ],
+)
+def test_load_state_dict_refuses_what_does_not_fit_and_changes_nothing(change, message):
+    model = MLP(2, [4, 1], seed=3)
+    before = model.state_dict()
+    state = {name: number + 1.0 for name, number in before.items()}
+    change(state)
+    with pytest.raises(nn.StateDictError, match=message):
+        model.load_state_dict(state)
+    assert model.state_dict() == before
+
+
+def test_load_state_dict_of_another_shape_names_what_differs():
+    small, big = MLP(2, [3, 1], seed=0), MLP(2, [4, 1], seed=1)
+    with pytest.raises(ValueError, match="missing keys layers.0.neurons.3.w.0.*architecture"):
+        big.load_state_dict(small.state_dict())
+    result = big.load_state_dict(small.state_dict(), strict=False)  # loads what fits
+    assert result.unexpected_keys == []
+    assert result.missing_keys == [
+        "layers.0.neurons.3.w.0",
+        "layers.0.neurons.3.w.1",
+        "layers.0.neurons.3.b",
+        "layers.1.neurons.0.w.3",
+    ]
+    assert big.layers[1].neurons[0].w[2].data == small.layers[1].neurons[0].w[2].data
+    with pytest.raises(nn.StateDictError, match="unexpected keys layers.0.neurons.3.w.0"):
+        small.load_state_dict(big.state_dict())
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        MLP(2, [5, 3, 1], seed=4),
+        MLP(2, [4, 2], activation="tanh", output_activation="sigmoid", seed=5),
+        MLP(2, [3, 1], activation="leaky_relu", seed=6),
+        Layer(2, 3, activation="tanh", seed=7),
+        Neuron(2, activation="sigmoid", seed=8),
+    ],
+    ids=repr,
+)
+def test_save_and_load_round_trip_gives_identical_outputs(model, tmp_path):
+    path = tmp_path / "model.json"
+    nn.save(model, path)
+    loaded = nn.load(path)
+    assert type(loaded) is type(model) and repr(loaded) == repr(model)
+    assert loaded.state_dict() == model.state_dict()
+    for x in X:
+        ours, theirs = model(x), loaded(x)
+        ours = ours if isinstance(ours, list) else [ours]
+        theirs = theirs if isinstance(theirs, list) else [theirs]
+        assert [v.data for v in ours] == [v.data for v in theirs]
+    document = json.loads(path.read_text())
+    assert document["format"] == "chainrule.nn" and document["version"] == 1
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_save_overwrites_and_keeps_the_file_mode(tmp_path):
+    path = tmp_path / "model.json"
+    nn.save(MLP(2, [1], seed=0), path)
+    os.chmod(path, 0o640)
+    nn.save(MLP(2, [1], seed=1), path)
+    assert nn.load(path).state_dict() == MLP(2, [1], seed=1).state_dict()
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+OURS = {"format": "chainrule.nn", "version": 1, "state_dict": {}}
+
+
+@pytest.fixture
+def saved(tmp_path):
+    path = tmp_path / "model.json"
+    model = MLP(2, [3, 1], seed=9)
+    nn.save(model, path)
+    return path, model
+
+
+def test_a_truncated_file_is_reported_as_corrupt(saved):
+    path, _ = saved
+    text = path.read_text()
+    path.write_text(text[: len(text) // 2])
+    with pytest.raises(nn.CorruptFileError, match="is not valid JSON.*cut short"):
+        nn.load(path)
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(nn.CorruptFileError):
+        nn.load(path)
+
+
+@pytest.mark.parametrize(
+    "document, error, message",
+    [
+        ({"weights": [1, 2, 3]}, nn.NotAModelFileError, "not a chainrule model"),
+        ([1, 2, 3], nn.NotAModelFileError, "not a chainrule model"),
+        ({"format": "chainrule.nn", "version": 99}, nn.UnsupportedVersionError, "version 99"),
+        ({**OURS, "model": {"class": "CNN"}}, nn.NotAModelFileError, "does not describe an MLP"),
+        ({**OURS, "model": {"class": "MLP", "nin": 2}}, nn.NotAModelFileError, "cannot be built"),
+        ({**OURS, "state_dict": [0.5]}, nn.NotAModelFileError, 'no "state_dict" object'),
+    ],
+)
+def test_json_that_is_not_ours_is_refused_with_its_own_error(saved, document, error, message):
+    path, _ = saved
+    path.write_text(json.dumps(document))
+    with pytest.raises(error, match=message):
+        nn.load(path)
+
+
+def test_a_file_whose_parameters_do_not_fit_its_architecture_is_refused(saved):
+    path, _ = saved
+    document = json.loads(path.read_text())
+    document["model"]["nouts"] = [4, 1]
+    path.write_text(json.dumps(document))
+    with pytest.raises(nn.StateDictError, match="missing keys layers.0.neurons.3"):
+        nn.load(path)
+
+
+def test_the_errors_are_distinct_value_errors():
+    errors = [nn.CorruptFileError, nn.NotAModelFileError, nn.UnsupportedVersionError]
+    errors.append(nn.StateDictError)
+    assert all(issubclass(e, ValueError) for e in errors) and len(set(errors)) == 4
+
+
+def test_a_save_that_fails_halfway_leaves_the_old_file_and_no_debris(saved, monkeypatch):
+    path, model = saved
+    before = path.read_bytes()
+
+    def failing_fsync(fd):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError, match="disk full"):
+        nn.save(MLP(2, [3, 1], seed=10), path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert list(path.parent.iterdir()) == [path]
+    diverged = MLP(2, [3, 1])
+    diverged.layers[0].neurons[0].b.data = math.nan
+    with pytest.raises(ValueError, match="layers.0.neurons.0.b is nan"):
+        nn.save(diverged, path)
+    assert nn.load(path).state_dict() == model.state_dict()
+
+
+# A child process that saves a new model but stops between writing the temporary file and
+# renaming it over the target, where the test kills it with SIGKILL: no cleanup can run.
+_KILLED_SAVE = textwrap.dedent(
+    """
+    import os, sys, time
+    import nn
+
+    def stalled_replace(src, dst):
+        print(src, flush=True)
+        time.sleep(60)
+
+    os.replace = stalled_replace
+    nn.save(nn.MLP(2, [16, 16, 1], seed=1), sys.argv[1])
+    """
+)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
+def test_a_save_killed_before_the_rename_leaves_the_previous_file_loadable(saved):
+    path, model = saved
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_SAVE, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        temporary = child.stdout.readline().strip()  # the new file is written and synced
+        assert temporary and os.path.dirname(temporary) == str(path.parent)
+        assert len(json.loads(open(temporary).read())["state_dict"]) == 337
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+    assert nn.load(path).state_dict() == model.state_dict()
