@@ -1,0 +1,77 @@
+# The two commands a fresh machine needs: `make demo` and `make test`. Each sets up what it
+# uses: a virtual environment in .venv, and Graphviz's `dot` program for drawing graphs.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint dist-check graphviz clean bench
+
+demo: $(VENV)/.runtime graphviz
+	$(BIN)/python -m nn.demo
+
+test: $(VENV)/.test graphviz lint
+	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory dist-check
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+
+# Time chainrule against micrograd, PyTorch on scalars and hand-written floats (see
+# benchmarks/README.md). micrograd is installed into build/bench-deps, apart from .venv, so
+# nothing else ever imports it. Options go through BENCH_ARGS: make bench BENCH_ARGS=--quick
+bench: $(VENV)/.test
+	test -d build/bench-deps/micrograd || \
+	  $(BIN)/python -m pip install --quiet --target build/bench-deps micrograd==0.1.0
+	$(BIN)/python -m benchmarks.run --deps build/bench-deps $(BENCH_ARGS)
+
+# The runtime needs only the graphviz package; the tests add pytest, hypothesis, torch...
+$(VENV)/.runtime: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.runtime
+
+# Install `dot` where we can (root with apt-get); otherwise say in one line how to.
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Graphviz's dot program with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else \
+	    echo "Graphviz's dot program is missing: install it (sudo apt-get install graphviz, or brew install graphviz) and run make again"; \
+	    exit 1; \
+	  fi; }
+
+# Build the wheel and the sdist, and check that each installs into a clean environment,
+# imports from there (not from this checkout), and ships the licence and py.typed.
+dist-check: $(VENV)/.test
+	rm -rf dist build/dist-check
+	$(BIN)/python -m build --outdir dist . > build-log.txt 2>&1 || { cat build-log.txt; exit 1; }
+	rm -f build-log.txt
+	for artifact in dist/*.whl dist/*.tar.gz; do \
+	  rm -rf build/dist-check && $(PYTHON) -m venv build/dist-check && \
+	  build/dist-check/bin/python -m pip install --quiet "$$artifact" && \
+	  (cd build && dist-check/bin/python -c "$$DIST_CHECK") || exit 1; \
+	  echo "$$artifact installs and imports"; \
+	done
+
+define DIST_CHECK
+import importlib.metadata as metadata, pathlib, autograd, nn
+assert "dist-check" in autograd.__file__, autograd.__file__
+assert (pathlib.Path(autograd.__file__).parent / "py.typed").exists(), "py.typed missing"
+files = [str(f) for f in metadata.files("chainrule")]
+assert any(f.endswith("LICENSE") for f in files), "LICENSE missing"
+x = autograd.Value(3.0)
+y = x * x
+y.backward()
+assert x.grad == 6.0 and len(nn.MLP(2, [16, 16, 1]).parameters()) == 337
+endef
+export DIST_CHECK
+
+clean:
+	rm -rf $(VENV) dist build out .pytest_cache .hypothesis .ruff_cache *.egg-info

@@ -1,0 +1,55 @@
+"""The README tells the truth: its example prints what it says and draws the picture shown."""
+
+import contextlib
+import html
+import io
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+
+
+def _svg_texts(svg: str) -> list[str]:
+    return sorted(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+
+
+def _run_example(tmp_path, monkeypatch) -> tuple[str, dict]:
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(_blocks("python")[0], namespace)
+    return printed.getvalue(), namespace
+
+
+def test_example_prints_what_the_readme_says(tmp_path, monkeypatch):
+    printed, _ = _run_example(tmp_path, monkeypatch)
+    assert printed == _blocks("text")[0]
+
+
+def test_example_draws_the_pictured_graph(tmp_path, monkeypatch):
+    _run_example(tmp_path, monkeypatch)
+    drawn = (tmp_path / "graph.svg").read_text()
+    pictured = (ROOT / "notebooks/figures/readme_graph.svg").read_text()
+    assert "notebooks/figures/readme_graph.svg" in README
+    # Layout coordinates may differ between Graphviz versions; every word and number may not.
+    assert _svg_texts(drawn) == _svg_texts(pictured)
+    assert {"-3", "2", "data -8.0000", "grad 6.0000"} <= set(_svg_texts(drawn))
+
+
+def test_text_view_in_the_readme_is_what_draw_text_prints(tmp_path, monkeypatch):
+    from autograd import draw_text
+
+    _, namespace = _run_example(tmp_path, monkeypatch)
+    assert draw_text(namespace["L"]) + "\n" == _blocks("text")[1]
+
+
+def test_the_readme_commands_are_make_targets():
+    makefile = (ROOT / "Makefile").read_text()
+    for target in re.findall(r"^make (\w+)", _blocks("sh")[0], flags=re.MULTILINE):
+        assert re.search(rf"^{target}:", makefile, flags=re.MULTILINE), target
