@@ -8,6 +8,7 @@
 
 from autograd.anomaly import AnomalyError, detect_anomaly
 from autograd.checks import GradcheckError, gradcheck, gradgradcheck
+from autograd.compiler import Compiled, compile  # noqa: A004  (autograd.compile)
 from autograd.drawing import draw_dot, draw_text
 from autograd.engine import Value, sum, topological_order  # noqa: A004  (autograd.sum)
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -16,7 +17,9 @@ from autograd.higher_order import grad, hessian, jacobian
 __all__ = [
     "AnomalyError",
     "GradcheckError",
+    "Compiled",
     "Value",
+    "compile",
     "detect_anomaly",
     "draw_dot",
     "draw_text",

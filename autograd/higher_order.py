@@ -64,6 +64,11 @@ def grad(
 
 def local_derivatives(node: Value) -> tuple[Any, ...]:
     """node's local derivatives as Values: its op's rule from ops.py, run on the operands."""
+    if node._op not in ops.OPS:  # a node of autograd.compile: its edges hold numbers only
+        raise TypeError(
+            f"cannot differentiate through a {node._op!r} node twice: build the graph without "
+            "autograd.compile to take higher derivatives"
+        )
     rule = ops.OPS[node._op].derivatives
     inputs = node._prev if node._arg is None else (*node._prev, node._arg)
     if not anomaly.enabled:

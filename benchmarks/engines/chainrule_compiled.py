@@ -1,0 +1,31 @@
+"""chainrule with autograd.compile: the moons loss is traced once (in the untimed warm-up
+step), then every step replays its forward and backward pass as straight-line float code.
+
+Only the moons workload: the chain and sum-of-products workloads time building a graph,
+which a replay by design does not do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import autograd
+from benchmarks.engines.chainrule_eager import VERSION, moons_loss, moons_model
+from benchmarks.workloads import MoonsProblem
+
+__all__ = ["VERSION", "moons_trainer"]
+
+
+def moons_trainer(problem: MoonsProblem) -> Callable[[float], float]:
+    model = moons_model(problem)
+    compiled = autograd.compile(lambda: moons_loss(model, problem))
+
+    def step(lr: float) -> float:
+        loss = compiled()
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= lr * p.grad
+        return loss.data
+
+    return step

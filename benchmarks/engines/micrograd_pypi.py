@@ -1,0 +1,76 @@
+"""micrograd 0.1.0 from PyPI, as its README and demo notebook use it.
+
+`make bench` installs it into build/bench-deps, apart from .venv, and puts that folder on the
+worker's path. It has +, *, ** (by a number) and relu; -x is x * -1, two nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import metadata
+
+from micrograd.engine import Value
+from micrograd.nn import MLP
+
+from benchmarks.workloads import CHAIN_LEAVES, MoonsProblem
+
+VERSION = metadata.version("micrograd")
+
+Graph = tuple[Value, tuple[Value, ...]]
+
+
+def moons_trainer(problem: MoonsProblem) -> Callable[[float], float]:
+    model = MLP(problem.sizes[0], list(problem.sizes[1:]))
+    params = model.parameters()
+    if len(params) != len(problem.weights):
+        raise ValueError(f"the model has {len(params)} parameters; got {len(problem.weights)}")
+    for p, w in zip(params, problem.weights):
+        p.data = w
+
+    def step(lr: float) -> float:  # the loss of micrograd's demo.ipynb, line for line
+        inputs = [list(map(Value, xrow)) for xrow in problem.X]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(problem.signs, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = problem.alpha * sum(p * p for p in model.parameters())
+        total_loss = data_loss + reg_loss
+        model.zero_grad()
+        total_loss.backward()
+        for p in model.parameters():
+            p.data -= lr * p.grad
+        return total_loss.data
+
+    return step
+
+
+def chain(n: int) -> Graph:
+    x0, a, b = (Value(v) for v in CHAIN_LEAVES)
+    x = x0
+    for _ in range(n // 2):
+        x = x * a
+        x = x + b
+    return x, (x0, a, b)
+
+
+def sum_of_products(xs: list[float], ys: list[float]) -> Graph:
+    xs_, ys_ = [Value(v) for v in xs], [Value(v) for v in ys]
+    return sum(x * y for x, y in zip(xs_, ys_)), (*xs_, *ys_)  # n additions deep
+
+
+def backward(graph: Graph) -> None:
+    graph[0].backward()  # a recursive topological sort: RecursionError past ~1000 levels
+
+
+def gradients(graph: Graph) -> tuple[float, list[float]]:
+    return graph[0].data, [leaf.grad for leaf in graph[1]]
+
+
+leaf = Value
+
+OP_CALLS: dict[str, Callable[[Value, Value], Value]] = {
+    "+": lambda x, c: x + c,
+    "*": lambda x, c: x * c,
+    "neg": lambda x, c: -x,
+    "**": lambda x, c: x**3,
+    "relu": lambda x, c: x.relu(),
+}

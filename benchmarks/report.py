@@ -1,0 +1,283 @@
+"""From runs to figures, and from figures to the tables on screen.
+
+Each figure is the median over rounds with the lowest and highest run beside it, and its ratio
+to the baseline engine's (the first in the registry): "310 (290–340) = 2.2×" means a median of
+310 and 2.2 times the baseline's. The targets the project tracks come last, met or not met.
+
+    python -m benchmarks.report benchmarks/results/latest.json    # the tables of a saved run
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.engines import BY_NAME, EngineSpec
+
+SLOPE_FROM = 1000  # the slope of log(time) against log(N) is fitted over N >= this
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str  # with {n} where the size goes
+    key: str  # the number in each run's record
+    scale: float = 1.0  # to the unit in the label
+    per_node: bool = False  # divided by the size N
+
+    def read(self, run: dict[str, Any], n: int) -> float | None:
+        value = run.get(self.key)
+        return None if value is None else value * self.scale / (n if self.per_node else 1)
+
+
+METRICS: dict[str, list[Metric]] = {
+    "moons": [Metric("moons step, ms", "seconds", 1e3)],
+    "chain": [Metric("chain, ns/op, N={n}", "seconds", 1e9, per_node=True)],
+    "products": [Metric("sum of products, ns/term, N={n}", "seconds", 1e9, per_node=True)],
+    "memory": [
+        Metric("memory, bytes/node (tracemalloc)", "tracemalloc_bytes_per_node"),
+        Metric("memory, bytes/node (resident)", "rss_bytes_per_node"),
+    ],
+}
+
+# (what, engine compared with or the slope's workload, goal): checked for each of our engines.
+TARGETS = {  # by engine: (what, compared with, goal)
+    "chainrule": [
+        ("moons step, times faster than micrograd", "micrograd", 10.0),
+        ("moons step, times faster than torch scalar", "torch", 5.0),
+        ("chain: slope of log time against log N", "chain", 1.1),
+        ("sum of products: slope of log time against log N", "products", 1.1),
+        ("memory: bytes/node (tracemalloc, chain)", "memory", 300.0),
+    ],
+    "compiled": [("moons step, times slower than hand-written floats", "floats", 5.0)],
+}
+
+
+def figure(values: list[float]) -> dict[str, float]:
+    return {
+        "median": statistics.median(values),
+        "low": min(values),
+        "high": max(values),
+        "runs": len(values),
+    }
+
+
+def summarize(results: dict[str, Any], engines: list[EngineSpec]) -> dict[str, Any]:
+    """Medians, spreads, ratios and slopes of every row; the per-op figures; the targets."""
+    rows = []
+    for workload, metrics in METRICS.items():
+        for size_key, cells in results.get(workload, {}).items():
+            n = int(size_key)
+            for metric in metrics:
+                rows.append(_row(workload, n, metric, cells, engines))
+    summary = {"rows": rows, "slopes": _slopes(rows, engines), "ops": _ops(results, engines)}
+    summary["targets"] = _targets(summary, engines)
+    return summary
+
+
+def _row(
+    workload: str, n: int, metric: Metric, cells: dict[str, Any], engines: list[EngineSpec]
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "label": metric.label.format(n=_size(n)),
+        "workload": workload,
+        "size": n,
+        "cells": {},
+    }
+    for engine in engines:
+        cell = cells[engine.name]
+        values = [v for run in cell["runs"] if (v := metric.read(run, n)) is not None]
+        failure = {"failure": cell["failure"] or "n/a"}
+        row["cells"][engine.name] = figure(values) if values else failure
+    baseline = row["cells"][engines[0].name].get("median")
+    for fig in row["cells"].values():
+        if "median" in fig:
+            fig["ratio"] = fig["median"] / baseline if baseline else None
+    return row
+
+
+def _slopes(rows: list[dict[str, Any]], engines: list[EngineSpec]) -> dict[str, Any]:
+    """For chain and products: the least-squares slope of log(total time) against log(N)."""
+    slopes: dict[str, Any] = {}
+    for workload in ("chain", "products"):
+        points = [row for row in rows if row["workload"] == workload and row["size"] >= SLOPE_FROM]
+        slopes[workload] = {}
+        for engine in engines:
+            xy = [
+                (math.log(row["size"]), math.log(cell["median"] * row["size"]))
+                for row in points
+                if "median" in (cell := row["cells"][engine.name])
+            ]
+            slopes[workload][engine.name] = _fit(xy) if len(xy) >= 2 else None
+    return slopes
+
+
+def _fit(xy: list[tuple[float, float]]) -> float:
+    mean_x = statistics.fmean(x for x, _ in xy)
+    mean_y = statistics.fmean(y for _, y in xy)
+    return sum((x - mean_x) * (y - mean_y) for x, y in xy) / sum((x - mean_x) ** 2 for x, _ in xy)
+
+
+def _ops(results: dict[str, Any], engines: list[EngineSpec]) -> dict[str, Any]:
+    """op -> engine -> forward and backward figures in ns (or why there are none)."""
+    table: dict[str, Any] = {}
+    for cells in results.get("ops", {}).values():
+        for engine in engines:
+            runs = cells[engine.name]["runs"]
+            for name in runs[0]["ops"] if runs else ():  # in the engine's own order
+                per_run = [run["ops"][name] for run in runs]
+                if "error" in per_run[0]:
+                    entry = {"failure": per_run[0]["error"]}
+                else:
+                    entry = {
+                        key: figure([e[key] for e in per_run])
+                        for key in ("forward_ns", "backward_ns")
+                    }
+                table.setdefault(name, {})[engine.name] = entry
+    return table
+
+
+def _targets(summary: dict[str, Any], engines: list[EngineSpec]) -> list[dict[str, Any]]:
+    moons = next((row for row in summary["rows"] if row["workload"] == "moons"), None)
+    memory = next((row for row in summary["rows"] if row["workload"] == "memory"), None)
+    targets = []
+    for engine in (engine for engine in engines if engine.ours):
+        for what, key, goal in TARGETS.get(engine.name, []):
+            value = None
+            if key in ("micrograd", "torch", "floats") and moons:
+                ours, theirs = moons["cells"][engine.name], moons["cells"].get(key, {})
+                if "median" in ours and "median" in theirs:
+                    value = theirs["median"] / ours["median"]
+                    if key == "floats":
+                        value = 1.0 / value  # how many times slower than the floats
+            elif key in ("chain", "products"):
+                value = summary["slopes"][key].get(engine.name)
+            elif key == "memory" and memory:
+                value = memory["cells"][engine.name].get("median")
+            at_least = key in ("micrograd", "torch")
+            met = None if value is None else value >= goal if at_least else value <= goal
+            targets.append(
+                {
+                    "engine": engine.name,
+                    "what": what,
+                    "value": value,
+                    "goal": f"≥ {goal:g}×" if at_least else f"≤ {goal:g}",
+                    "met": met,
+                }
+            )
+    return targets
+
+
+# --- the tables ---------------------------------------------------------------------------
+
+
+def render(summary: dict[str, Any], engines: list[EngineSpec], heading: str = "") -> str:
+    baseline = engines[0].title
+    parts = [heading] if heading else []
+    parts.append(f"Median over rounds (lowest–highest); N× is the time or size over {baseline}'s.")
+    body = []
+    for row in summary["rows"]:
+        cells = [_cell(row["cells"][e.name], is_baseline=e is engines[0]) for e in engines]
+        body.append([row["label"], *cells])
+        if row["workload"] in ("chain", "products") and row is _last_of(summary["rows"], row):
+            slopes = summary["slopes"][row["workload"]]
+            body.append(
+                [
+                    f"  slope of log time vs log N (N ≥ {_size(SLOPE_FROM)})",
+                    *(_num(slopes[e.name]) if slopes[e.name] else "n/a" for e in engines),
+                ]
+            )
+    parts.append(_grid(["workload", *(e.title for e in engines)], body))
+    if summary["ops"]:
+        parts.append(_ops_table(summary["ops"], engines))
+    parts.append(_targets_table(summary["targets"]))
+    return "\n\n".join(parts)
+
+
+def _ops_table(ops: dict[str, Any], engines: list[EngineSpec]) -> str:
+    have = [e for e in engines if any(e.name in entry for entry in ops.values())]
+    header = ["op, ns"]
+    for engine in have:
+        header += [f"{engine.title} forward", f"{engine.title} backward/node"]
+    body = []
+    for name, entry in ops.items():
+        line = [name]
+        for engine in have:
+            cell = entry.get(engine.name, {"failure": "—"})
+            if "failure" in cell:
+                line += [cell["failure"], ""]
+            else:
+                line += [_cell(cell["forward_ns"], True), _cell(cell["backward_ns"], True)]
+        body.append(line)
+    return "Each op alone (forward net of the loop; backward per node of that op)\n" + _grid(
+        header, body
+    )
+
+
+def _targets_table(targets: list[dict[str, Any]]) -> str:
+    body = []
+    for target in targets:
+        value = target["value"]
+        if value is None:
+            value = "not measured"
+        else:  # times faster, or a slope, or bytes
+            value = f"{value:.3g}×" if target["goal"].startswith("≥") else _num(value)
+        met = {True: "met", False: "NOT MET", None: "—"}[target["met"]]
+        title = BY_NAME[target["engine"]].title if target["engine"] in BY_NAME else target["engine"]
+        body.append([f"{title}: {target['what']}", value, target["goal"], met])
+    return "Targets\n" + _grid(["target", "measured", "goal", ""], body)
+
+
+def _cell(cell: dict[str, Any], is_baseline: bool) -> str:
+    if "failure" in cell:
+        return cell["failure"].split(":")[0]  # the gist; the JSON has the whole message
+    text = _num(cell["median"])
+    if cell["runs"] > 1:
+        text += f" ({_num(cell['low'])}–{_num(cell['high'])})"
+    if not is_baseline and cell.get("ratio"):
+        text += f" = {_ratio(cell['ratio'])}"
+    return text
+
+
+def _grid(header: list[str], body: list[list[str]]) -> str:
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    lines = [
+        " | ".join(text.ljust(width) for text, width in zip(line, widths)).rstrip()
+        for line in [header, *body]
+    ]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _last_of(rows: list[dict[str, Any]], row: dict[str, Any]) -> dict[str, Any]:
+    return [r for r in rows if r["workload"] == row["workload"]][-1]
+
+
+def _num(x: float) -> str:
+    if abs(x) >= 100:
+        return f"{x:.0f}"
+    return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 0.1 else f"{x:.2g}"
+
+
+def _ratio(r: float) -> str:
+    return f"{r:.0f}×" if r >= 10 else f"{r:.1f}×" if r >= 1 else f"{r:.2g}×"
+
+
+def _size(n: int) -> str:
+    exponent = round(math.log10(n)) if n > 0 else 0
+    return f"1e{exponent}" if n >= 1000 and n == 10**exponent else str(n)
+
+
+def main(argv: list[str]) -> int:
+    with open(argv[0]) as file:
+        saved = json.load(file)
+    engines = [BY_NAME[name] for name in saved["meta"]["engines"]]
+    print(render(summarize(saved["results"], engines), engines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
