@@ -208,6 +208,10 @@ def _write_code(program, position, inputs, outputs, trace) -> tuple[str, dict]:
         if node._op == "sum":
             lines.append(f"    {v[i]} = {' + '.join(args)}{comment}")
             continue
+        if node._op == "linear":  # b + w1 * x1 + w2 * x2 + ..., left to right as in ops.py
+            terms = [args[0]] + [f"{args[k]} * {args[k + 1]}" for k in range(1, len(args), 2)]
+            lines.append(f"    {v[i]} = {' + '.join(terms)}{comment}")
+            continue
         if node._op not in ops.OPS:
             raise ValueError(f"compile() cannot replay the op {node._op!r}")
         name = _bind(namespace, node._op)
@@ -228,8 +232,10 @@ def _write_code(program, position, inputs, outputs, trace) -> tuple[str, dict]:
             j = position[operand]
             if node._op in _INLINE_CONTRIBUTIONS:
                 term = _inline(_INLINE_CONTRIBUTIONS[node._op][k], args, g=f"g{i}")
-            elif node._op == "sum":
+            elif node._op == "sum" or (node._op == "linear" and k == 0):
                 term = f"g{i}"
+            elif node._op == "linear":  # the local derivative is the other of the pair
+                term = f"{args[k + 1 if k % 2 else k - 1]} * g{i}"
             else:
                 term = f"d{i}[{k}] * g{i}"
             lines.append(f"    g{j} {'+=' if j in assigned else '='} {term}")

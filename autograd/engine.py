@@ -12,7 +12,7 @@ node's gradient to its operands, multiplied by the local derivative on the edge:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from numbers import Real
 from typing import Any
 
@@ -206,6 +206,20 @@ def sum(values: Iterable[Value | Real]) -> Value:  # noqa: A001  (autograd.sum, 
     if not terms:
         raise ValueError("autograd.sum() needs at least one value")
     return _apply(ops.SUM, terms, [term.data for term in terms])
+
+
+def linear(inputs: Sequence[Value | Real], weights: Sequence[Value], bias: Value | Real) -> Value:
+    """bias + w1*x1 + ... + wn*xn as one node (a neuron before its activation), with an
+    edge from each weight (local derivative x_i), each input (w_i) and the bias (1)."""
+    if len(inputs) != len(weights):
+        raise ValueError(
+            f"linear() takes as many inputs as weights; got {len(inputs)} and {len(weights)}"
+        )
+    operands = [_constant(bias)]
+    for w, x in zip(weights, inputs):
+        operands.append(w if type(w) is Value else _constant(w))
+        operands.append(x if type(x) is Value else _constant(x))
+    return _apply(ops.LINEAR, tuple(operands), [v.data for v in operands])
 
 
 def _apply(op: Op, operands: tuple[Value, ...], inputs: tuple, arg: Real | None = None) -> Value:

@@ -112,6 +112,13 @@ def _cos(x: float) -> float:
     return math.cos(x)
 
 
+def _linear(b: float, wx: tuple[float, ...]) -> float:
+    total = b
+    for i in range(0, len(wx), 2):  # left to right, as micrograd's neuron adds its terms
+        total += wx[i] * wx[i + 1]
+    return total
+
+
 def _sqrt(x: float) -> float:
     if x < 0.0:
         raise ValueError(f"sqrt is defined for non-negative numbers only; got {x!r}")
@@ -156,6 +163,11 @@ SUM = Op(  # x1 + x2 + ... + xn in one node, added left to right; the last input
     lambda *xs_and_out: (1.0,) * (len(xs_and_out) - 1),
 )
 MUL = Op("*", lambda a, b: a * b, lambda a, b, out: (b, a))
+LINEAR = Op(  # a neuron in one node: b + w1*x1 + ... + wn*xn, operands b, w1, x1, ..., wn, xn
+    "linear",
+    lambda b, *wx: _linear(b, wx),
+    lambda b, *wx_out: (1.0, *(wx_out[i ^ 1] for i in range(len(wx_out) - 1))),  # x_i, w_i
+)
 NEG = Op("neg", lambda x: -x, lambda x, out: (-1.0,))
 POWER = Op(  # x ** n for a number n; d/dx x**0 is 0 even at x = 0 (not 0 * inf), as in PyTorch
     "**",
@@ -193,6 +205,6 @@ COS = Op("cos", _cos, lambda x, out: (-sin(x),))
 # Every primitive by the name a node records in `_op`.
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUM, MUL, NEG, POWER, POW, EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS)
+    for op in (ADD, SUM, MUL, LINEAR, NEG, POWER, POW, EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS)
     + (RELU, LEAKY_RELU, ABS, SIN, COS)
 }

@@ -145,8 +145,9 @@ class Neuron(Module):
     def __call__(self, x: Sequence[Value | Real]) -> Value:
         if len(x) != len(self.w):
             raise ValueError(f"{self!r} takes {len(self.w)} inputs; got {len(x)}")
-        # b + w1*x1 + ... + wn*xn, added in micrograd's order, as one sum node.
-        act = autograd.sum([self.b, *(wi * xi for wi, xi in zip(self.w, x))])
+        # b + w1*x1 + ... + wn*xn, added in micrograd's order, as one node whose edges carry
+        # the local derivatives x_i (to w_i), w_i (to x_i) and 1 (to b).
+        act = autograd.linear(x, self.w, self.b)
         apply = ACTIVATIONS[self.activation]
         return apply(act) if apply else act
 

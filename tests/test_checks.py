@@ -21,6 +21,10 @@ CASES = {
     "+": (lambda a, b: a + b, [0.3, -1.2]),
     "sum": (lambda a, b, c: autograd.sum([a, b, c]), [0.5, -1.0, 2.0]),
     "*": (lambda a, b: a * b, [0.7, -1.3]),
+    "linear": (
+        lambda b, w1, x1, w2, x2: autograd.linear([x1, x2], [w1, w2], b),
+        [0.1, 0.5, -1.2, 0.8, 0.3],
+    ),
     "neg": (lambda a: -a, [0.9]),
     "**": (lambda a: a**3, [-1.1]),
     "pow": (lambda a, b: a**b, [1.6, -0.7]),

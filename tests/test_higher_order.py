@@ -104,6 +104,12 @@ CASES = {
         "sum", lambda a, b, c: autograd.sum([a, b, c]), lambda a, b, c: a + b + c, (0.5, -1.0, 2.0)
     ),
     "a * b": same("*", lambda a, b: a * b, (0.7, -1.3)),
+    "linear": Case(
+        "linear",
+        lambda b, w1, x1, w2, x2: autograd.linear([x1, x2], [w1, w2], b),
+        lambda b, w1, x1, w2, x2: b + w1 * x1 + w2 * x2,
+        (0.1, 0.5, -1.2, 0.8, 0.3),
+    ),
     "a * a": same("*", lambda a: a * a, (-0.6,)),  # one operand on both edges
     "-a": same("neg", lambda a: -a, (0.9,)),
     "a ** 3": same("**", lambda a: a**3, (-1.1,)),
@@ -226,6 +232,12 @@ STEPS = {
     "*": Step("*", 2, lambda a, b: a * b),
     "/": Step(None, 2, lambda a, b: a / positive(b)),
     "sum": Step("sum", 3, lambda a, b, c: autograd.sum([a, b, c]), lambda a, b, c: a + b + c),
+    "linear": Step(
+        "linear",
+        3,
+        lambda a, b, c: autograd.linear([a, b], [b, c], a),
+        lambda a, b, c: a + b * a + c * b,
+    ),
     "neg": Step("neg", 1, lambda a: -a),
     "** 2": Step("**", 1, lambda a: a**2),
     "** 3": Step("**", 1, lambda a: a**3),

@@ -86,11 +86,13 @@ def test_micrograd_neuron_keywords():
     assert Neuron(2).nonlin and not Neuron(2, nonlin=False).nonlin
 
 
-def test_neuron_graph_is_one_sum_node_with_the_bias_first():
+def test_neuron_is_one_linear_node_with_its_local_derivatives():
     n = Neuron(2, nonlin=False)
-    out = n([Value(1.0), Value(2.0)])
-    assert out._op == "sum" and out._prev[0] is n.b and len(out._prev) == 3
-    assert out.data == pytest.approx(n.b.data + n.w[0].data * 1.0 + n.w[1].data * 2.0)
+    x = [Value(1.0), Value(2.0)]
+    out = n(x)
+    assert out._op == "linear" and out._prev == (n.b, n.w[0], x[0], n.w[1], x[1])
+    assert out._local == (1.0, 1.0, n.w[0].data, 2.0, n.w[1].data)  # dz/dw_i = x_i, dz/dx_i = w_i
+    assert out.data == n.b.data + n.w[0].data * 1.0 + n.w[1].data * 2.0
 
 
 @pytest.mark.parametrize(

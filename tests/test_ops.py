@@ -62,6 +62,12 @@ CASES = {
         st.lists(ANY, min_size=1, max_size=6).map(tuple),
     ),
     "a * b": binary("*", lambda a, b: a * b, lambda a, b: a * b),
+    "linear(xs, ws, b)": Case(
+        "linear",
+        lambda b, w1, x1, w2, x2: autograd.linear([x1, x2], [w1, w2], b),
+        lambda b, w1, x1, w2, x2: b + w1 * x1 + w2 * x2,
+        st.tuples(ANY, ANY, ANY, ANY, ANY),
+    ),
     "-a": unary("neg", lambda a: -a, lambda a: -a),
     "a ** 2": unary("**", lambda a: a**2, lambda a: a**2),
     "a ** 3": unary("**", lambda a: a**3, lambda a: a**3),
