@@ -45,7 +45,7 @@ _INLINE_VALUE = {
     "+": "{0} + {1}",
     "*": "{0} * {1}",
     "neg": "-{0}",
-    "relu": "{0} if {0} > 0.0 else 0.0",
+    "relu": "0.0 if {0} <= 0.0 else {0}",
 }
 _INLINE_CONTRIBUTIONS = {  # local derivative × {g}, per operand
     "+": ("{g}", "{g}"),

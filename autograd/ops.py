@@ -190,12 +190,12 @@ SIGMOID = Op("sigmoid", _sigmoid, lambda x, out: (out * (1.0 - out),))
 SOFTPLUS = Op("softplus", _softplus, lambda x, out: (sigmoid(x),))
 RELU = Op(  # relu'(0) = 0, the convention PyTorch uses at the kink
     "relu",
-    lambda x: x if x > 0.0 else 0.0,
+    lambda x: 0.0 if x <= 0.0 else x,  # nan stays nan, as in PyTorch
     lambda x, out: (1.0 if data(x) > 0.0 else 0.0,),
 )
 LEAKY_RELU = Op(  # slope `alpha` below 0; the derivative at 0 is alpha, as in PyTorch
     "leaky_relu",
-    lambda x, alpha: x if x > 0.0 else alpha * x,
+    lambda x, alpha: alpha * x if x <= 0.0 else x,
     lambda x, alpha, out: (1.0 if data(x) > 0.0 else alpha,),
 )
 ABS = Op("abs", abs, lambda x, out: (sign(x),))  # abs'(0) = 0, as in PyTorch

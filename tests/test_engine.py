@@ -309,3 +309,10 @@ def test_format_spec_formats_the_data():
     v = Value(3.14159)
     assert format(v, ".2f") == "3.14"
     assert f"loss {v:.3f}" == "loss 3.142"
+
+
+@pytest.mark.parametrize("op", [Value.relu, Value.leaky_relu, Value.abs, Value.tanh])
+def test_nan_goes_through_as_in_torch(op):
+    out = op(Value(float("nan")))
+    expected = getattr(torch.nn.functional, op.__name__, getattr(torch, op.__name__, None))
+    assert math.isnan(out.data) and math.isnan(expected(torch.tensor(float("nan"))).item())
