@@ -13,7 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, draw_dot, draw_text, topological_order
+import autograd
+import nn
+from autograd import Value, backward_steps, draw_dot, draw_text, topological_order
 from autograd.drawing import GraphvizNotFoundError
 
 pytest.importorskip("graphviz")  # the Python package; `dot` itself is needed only to render
@@ -82,7 +84,7 @@ def svg_node_texts(svg: bytes) -> list[list[str]]:
     return [
         [(text.text or "").replace("\xa0", " ") for text in group.iter(SVG + "text")]
         for group in root.iter(SVG + "g")
-        if group.get("class") == "node"
+        if "node" in group.get("class", "").split()  # `node final` at a step
     ]
 
 
@@ -352,3 +354,344 @@ def test_draw_text_names_nodes_without_a_label_or_sharing_one_by_position():
         f"y\\nout = {name[relu]} + {name[weighted]} data 17.5000 grad 1.0000"
         f" local [{name[relu]}: 1, {name[weighted]}: 1]"
     )
+
+
+# --- drawing a step of the backward pass ----------------------------------------------------
+
+STATEMENT = re.compile(r"^\t(\w+)(?: -> (\w+))?(?: \[(.*)\])?$", re.MULTILINE)
+ATTRIBUTE = re.compile(r'(\w+)=(<.*?>(?= \w+=|$)|"[^"]*"|\S+)')
+
+
+def statements(source: str) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, dict]]]:
+    """The nodes (name: attributes) and edges (tail, head, attributes) of DOT text."""
+    nodes, edge_list = {}, []
+    for tail, head, body in STATEMENT.findall(source):
+        attributes = {key: value.strip('"') for key, value in ATTRIBUTE.findall(body)}
+        if head:
+            edge_list.append((tail, head, attributes))
+        elif tail not in ("graph", "node", "edge"):
+            nodes[tail] = attributes
+    return nodes, edge_list
+
+
+def cells_of(attributes: dict[str, str]) -> list[str]:
+    return re.findall(r"<TD>(.*?)</TD>", attributes["label"])
+
+
+def lecture_steps() -> tuple[dict[str, Value], list]:
+    """The lecture's graph, unlabelled nodes none, and every step of its backward pass."""
+    L = lecture_graph()
+    for node in topological_order(L):
+        node.grad = 0.0  # lecture_graph ran backward; start again
+    by_label = {node.label: node for node in topological_order(L)}
+    return by_label, list(backward_steps(L))
+
+
+def by_cell_label(source: str) -> dict[str, dict[str, str]]:
+    """The value boxes' attributes, by the label in their first cell."""
+    nodes, _ = statements(source)
+    return {cells_of(a)[0]: a for name, a in nodes.items() if name.startswith("v")}
+
+
+def test_step_drawing_marks_final_current_partial_and_unreached_nodes():
+    v, steps = lecture_steps()
+    source = draw_dot(v["L"], step=steps[2]).source  # d passes its grad to e and c
+    boxes_ = by_cell_label(source)
+    assert {label: a["class"] for label, a in boxes_.items()} == {
+        "L": "final",
+        "f": "final",
+        "d": "current",
+        "e": "partial",
+        "c": "partial",
+        "a": "unreached",
+        "b": "unreached",
+    }
+    assert {label: cells_of(a)[2] for label, a in boxes_.items()} == {
+        "L": "grad 1.0000",
+        "f": "grad 4.0000",
+        "d": "grad -2.0000",
+        "e": "grad so far -2.0000",
+        "c": "grad so far -2.0000",
+        "a": "grad ?",
+        "b": "grad ?",
+    }
+    fills = {label: re.search(r'BGCOLOR="(#\w+)"', a["label"])[1] for label, a in boxes_.items()}
+    assert fills["L"] == fills["f"] != fills["d"] != fills["e"] == fills["c"] != fills["a"]
+    assert 'BORDER="2"' in boxes_["d"]["label"]  # the current node stands out
+    # Only the edges into d's op carry this step's contributions, each labelled with its sum.
+    nodes, edge_list = statements(source)
+    label_of = {name: cells_of(a)[0] for name, a in nodes.items() if name.startswith("v")}
+    passing = [
+        (label_of[tail], label_of["v" + head[2:]], a["label"])
+        for tail, head, a in edge_list
+        if a.get("class") == "contribution"
+    ]
+    assert passing == [("e", "d", "1 × -2 = -2"), ("c", "d", "1 × -2 = -2")]
+    assert all(a.get("penwidth") == "2.5" for _, _, a in edge_list if a.get("class"))
+    assert {nodes[name]["class"] for name in nodes if name.startswith("op")} == {
+        "final",  # L's
+        "current",  # d's
+        "partial",  # e's
+    }
+    # A title line says what the step does, over a legend of the colours.
+    assert "<B>step 3/7: d (grad -2) passes -2 to e, -2 to c</B>" in source
+    assert "grad final" in source and "grad so far" in source and "grad ?" in source
+
+
+def test_every_step_draws_the_graph_as_it_stood_then():
+    v, _ = lecture_steps()
+    steps, when_taken = [], []
+    for step in backward_steps(v["L"]):  # drawn as the pass runs
+        steps.append(step)
+        when_taken.append(step.draw().source)
+    v["a"].grad = 123.0  # what happens to .grad afterwards does not change the record
+    assert [step.draw().source for step in steps] == when_taken
+    states = [{label: a["class"] for label, a in by_cell_label(s).items()} for s in when_taken]
+    unreached = dict.fromkeys("abce", "unreached")
+    assert states[0] == {"L": "current", "d": "partial", "f": "partial", **unreached}
+    assert states[-1] == {"a": "current", **dict.fromkeys("bcdefL", "final")}
+    assert draw_dot(v["L"], step=steps[0]).source == when_taken[0]
+
+
+def test_contributions_summed_into_a_shared_node_are_listed():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    first, last = backward_steps(y)
+    assert cells_of(by_cell_label(first.draw().source)["x"])[2] == "grad so far 3 + 3 = 6.0000"
+    assert cells_of(by_cell_label(last.draw().source)["x"])[2] == "grad 3 + 3 = 6.0000"
+    a = Value(-1.0, label="a")
+    b = (a + a) * a + a.tanh()  # a feeds three ops, one of them twice
+    *_, step = backward_steps(b)
+    terms = [_term(t) for t in step.received(a)]
+    assert len(terms) == 4
+    assert cells_of(by_cell_label(step.draw().source)["a"])[2] == (
+        f"grad {' + '.join(terms)} = {a.grad:.4f}"
+    )
+    many = autograd.sum([a] * 6)
+    *_, step = backward_steps(many)
+    assert cells_of(by_cell_label(step.draw().source)["a"])[2] == (
+        "grad 1 + 1 + 1 + … (6 terms) = 6.0000"
+    )
+
+
+def _term(x: float) -> str:
+    text = f"{x:.4g}"
+    return f"({text})" if text.startswith("-") else text
+
+
+def test_unlabelled_nodes_show_their_names_at_a_step():
+    x = Value(2.0, label="x")
+    y = x * 3.0
+    (step, *_) = backward_steps(y)
+    first_cells = sorted(cells_of(a)[0] for a in by_cell_label(step.draw().source).values())
+    assert first_cells == ["#1", "#2", "x"]  # as the title and str(step) name them
+    assert str(step).startswith("step 1/3: #2 = x * #1")
+
+
+@needs_dot
+def test_step_drawing_renders_and_escapes_labels():
+    a = Value(2.0, label='<a href="x">&amp;\\N')
+    y = a * a
+    y.label = "]]><BR/>"
+    for step in backward_steps(y):
+        svg = step.draw().pipe(format="svg")  # dot rejects bad syntax; ElementTree bad XML
+        texts = {line for node in svg_node_texts(svg) for line in node}
+        assert '<a href="x">&amp;\\N' in texts and "]]><BR/>" in texts
+        assert "grad 2 + 2 = 4.0000" in texts or "grad so far 2 + 2 = 4.0000" in texts
+        root = ET.fromstring(svg)
+        title = " ".join(t.text or "" for t in root.iter(SVG + "text"))
+        assert f"step {step.number}/2" in title
+
+
+def test_a_step_of_another_graph_is_refused():
+    v, steps = lecture_steps()
+    other = Value(1.0, label="other")
+    with pytest.raises(ValueError, match=r"another graph \(its root is 'L'\).*step\.draw\(\)"):
+        draw_dot(other, step=steps[0])
+    with pytest.raises(ValueError, match="another graph"):
+        draw_dot(v["d"], step=steps[0])  # a node of the graph, but not the root it stepped
+    with pytest.raises(TypeError, match=r"step= takes a Step from backward_steps\(root\)"):
+        draw_dot(v["L"], step=3)
+
+
+def test_without_the_new_arguments_the_drawing_is_as_before():
+    source = draw_dot(lecture_graph()).source
+    assert "class=" not in source and "\tgraph [rankdir=LR]\n" in source  # no title
+    assert len(statements(source)[0]) == 7 + 3  # 7 values, 3 ops, nothing else
+
+
+# --- collapsing modules ---------------------------------------------------------------------
+
+
+def mlp_graph():
+    """A 2-3-3-1 MLP on one point, its layers called one by one so that we hold each layer's
+    inputs and outputs; the loss is (out - 1)**2."""
+    model = nn.MLP(2, [3, 3, 1], seed=0)
+    x = [Value(0.5, label="x0"), Value(-1.0, label="x1")]
+    h1 = model.layers[0](x)
+    h2 = model.layers[1](h1)
+    out = model.layers[2](h2)
+    loss = (out - 1.0) ** 2
+    loss.label = "loss"
+    return model, x, h1, h2, out, loss
+
+
+def drawn_values(source: str, order: list[Value]) -> set[Value]:
+    nodes, _ = statements(source)
+    return {order[int(name[1:])] for name in nodes if re.fullmatch(r"v\d+", name)}
+
+
+def test_collapsing_a_layer_leaves_its_inputs_a_box_and_its_outputs():
+    model, x, h1, h2, out, loss = mlp_graph()
+    order = topological_order(loss)
+    position = {node: i for i, node in enumerate(order)}
+    source = draw_dot(loss, collapse=[model.layers[0]]).source
+    inside = set(topological_order(*h1)) - set(x) - set(h1)  # its weights and linear nodes
+    assert set(model.layers[0].parameters()) <= inside
+    assert drawn_values(source, order) == set(order) - inside
+    nodes, edge_list = statements(source)
+    assert nodes["m0"]["label"] == "<<B>Layer of 3 neurons</B><BR/>9 parameters>"
+    assert nodes["m0"]["class"] == "module"
+    into_box = [tail for tail, head, _ in edge_list if head == "m0"]
+    out_of_box = [head for tail, head, _ in edge_list if tail == "m0"]
+    assert into_box == [f"v{position[xi]}" for xi in x]
+    assert out_of_box == [f"v{position[h]}" for h in h1]
+    assert not any(f"op{position[h]}" in nodes for h in h1)  # the box made them
+
+
+def test_collapsing_a_neuron_and_a_layer():
+    model, x, h1, h2, out, loss = mlp_graph()
+    order = topological_order(loss)
+    position = {node: i for i, node in enumerate(order)}
+    neuron = model.layers[1].neurons[2]
+    source = draw_dot(loss, collapse=[model.layers[0], neuron]).source
+    nodes, edge_list = statements(source)
+    assert nodes["m1"]["label"] == "<<B>ReLUNeuron(3)</B><BR/>4 parameters>"
+    assert [tail for tail, head, _ in edge_list if head == "m1"] == [f"v{position[h]}" for h in h1]
+    assert [head for tail, head, _ in edge_list if tail == "m1"] == [f"v{position[h2[2]]}"]
+    inside = set(topological_order(h2[2])) - set(topological_order(*h1)) - {h2[2]}
+    inside |= set(topological_order(*h1)) - set(x) - set(h1)
+    assert drawn_values(source, order) == set(order) - inside
+    # One module, not in a list, is fine too; and the text is the same from build to build.
+    again = mlp_graph()
+    both = [again[0].layers[0], again[0].layers[1].neurons[2]]
+    assert draw_dot(again[-1], collapse=both).source == source
+    assert draw_dot(loss, collapse=neuron).source == draw_dot(again[-1], collapse=both[1]).source
+
+
+def test_collapsing_the_whole_model_leaves_inputs_box_output_and_loss():
+    model, x, h1, h2, out, loss = mlp_graph()
+    order = topological_order(loss)
+    source = draw_dot(loss, collapse=model).source
+    shown = drawn_values(source, order)
+    assert set(x) | {out, loss} <= shown
+    assert len(shown) == 6  # x0, x1, out, the constant -1, out - 1, loss
+    assert statements(source)[0]["m0"]["label"].startswith("<<B>MLP of 3 layers</B>")
+
+
+def test_a_collapsed_module_at_a_step():
+    model, x, h1, h2, out, loss = mlp_graph()
+    order = topological_order(loss)
+    position = {node: i for i, node in enumerate(order)}
+    layer = model.layers[0]
+    steps = list(backward_steps(loss))
+    inside = set(topological_order(*h1)) - set(x) - set(h1)
+
+    def drawn(step):
+        nodes, edge_list = statements(step.draw(collapse=layer).source)
+        passing = [(t, h) for t, h, a in edge_list if a.get("class") == "contribution"]
+        return nodes["m0"]["class"], [edge for edge in passing if "m0" in edge]
+
+    assert drawn(steps[0]) == ("module unreached", [])
+    # An output of the box passes its grad into it.
+    (at_h1,) = [step for step in steps if step.node is h1[0]]
+    assert drawn(at_h1) == ("module partial", [("m0", f"v{position[h1[0]]}")])
+    # A linear node inside it passes grads to the inputs x: those edges carry them.
+    at_linear = next(s for s in steps if s.node in inside and x[0] in s.node._prev)
+    assert drawn(at_linear) == ("module current", [(f"v{position[xi]}", "m0") for xi in x])
+
+
+def test_collapse_errors_say_what_was_wrong():
+    model, x, h1, h2, out, loss = mlp_graph()
+    with pytest.raises(ValueError, match=r"Layer of 3 neurons is not in this graph"):
+        draw_dot(loss, collapse=[nn.MLP(2, [3, 1], seed=1).layers[0]])
+    with pytest.raises(ValueError, match=r"share nodes.*inside the other"):
+        draw_dot(loss, collapse=[model.layers[0], model.layers[0].neurons[1]])
+    with pytest.raises(TypeError, match=r"collapse= takes modules.*got Value"):
+        draw_dot(loss, collapse=[out])
+    with pytest.raises(TypeError, match=r"collapse= takes modules"):
+        draw_dot(loss, collapse=3)
+
+
+# --- drawing around one node ----------------------------------------------------------------
+
+
+def around_lecture(depth):
+    L = lecture_graph()
+    by_label = {node.label: node for node in topological_order(L)}
+    source = draw_dot(L, around=by_label["d"], depth=depth).source
+    nodes, edge_list = statements(source)
+    shown = {cells_of(a)[0] for name, a in nodes.items() if re.fullmatch(r"v\d+", name)}
+    cut = sorted(a["label"] for name, a in nodes.items() if a.get("class") == "cut")
+    return shown, cut, edge_list
+
+
+def test_around_a_node_draws_the_nodes_within_depth_edges_and_marks_the_cut():
+    assert around_lecture(0)[:2] == ({"d"}, ["… 1 use", "… 2 operands"])
+    assert around_lecture(1)[:2] == ({"d", "e", "c", "L"}, ["… 1 operand", "… 2 operands"])
+    shown, cut, edge_list = around_lecture(2)
+    assert (shown, cut) == (set("abcdefL"), [])
+    shown, cut, edge_list = around_lecture(1)
+    dashed = [(tail, head) for tail, head, a in edge_list if a.get("style") == "dashed"]
+    assert len(dashed) == 2 and all(tail.endswith("_in") for tail, _ in dashed)
+
+
+def test_around_a_node_in_a_deep_graph_and_inside_a_box():
+    x = Value(0.5)
+    chain = []
+    for _ in range(3 * sys.getrecursionlimit()):
+        x = x * 1.0
+        chain.append(x)
+    source = draw_dot(x, around=chain[len(chain) // 2], depth=3).source
+    nodes, _ = statements(source)
+    # 7 links of the chain, and the constants within 3 edges: those of the 5 middle links
+    assert sum(1 for name in nodes if re.fullmatch(r"v\d+", name)) == 7 + 5
+    model, xs, h1, h2, out, loss = mlp_graph()
+    inner = h1[0]._prev[0]  # the linear node of the first neuron, hidden in the box
+    nodes, _ = statements(draw_dot(loss, collapse=model.layers[0], around=inner, depth=1).source)
+    assert "m0" in nodes  # drawn around the box that holds it
+
+
+def test_around_errors_say_what_was_wrong():
+    L = lecture_graph()
+    with pytest.raises(ValueError, match="depth is a number of edges, 0 or more; got -1"):
+        draw_dot(L, around=L, depth=-1)
+    with pytest.raises(TypeError, match="depth must be a whole number"):
+        draw_dot(L, around=L, depth=1.5)
+    with pytest.raises(ValueError, match="not in it"):
+        draw_dot(L, around=Value(1.0))
+    with pytest.raises(TypeError, match="around= takes a Value"):
+        draw_dot(L, around="d")
+    with pytest.raises(ValueError, match="depth= goes with around="):
+        draw_dot(L, depth=1)
+
+
+def test_step_collapse_and_around_are_deterministic_across_processes():
+    script = """
+import sys
+import nn
+from autograd import Value, draw_dot, backward_steps
+model = nn.MLP(2, [3, 3, 1], seed=0)
+loss = (model([Value(0.5), Value(-1.0)]) - 1.0) ** 2
+steps = list(backward_steps(loss))
+sys.stdout.write(steps[5].draw(collapse=model.layers[0], around=loss, depth=3).source)
+"""
+    outputs = set()
+    for seed in ("0", "1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, check=True
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1 and b"class=" in outputs.pop()

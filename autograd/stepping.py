@@ -1,0 +1,219 @@
+"""The backward pass one chain-rule step at a time, to watch backpropagation happen.
+
+    for step in backward_steps(L):
+        print(step)         # step 3/7: d = e + c, grad -2: e += 1 × -2 = -2, c += 1 × -2 = -2
+        step.draw()         # the graph as it stood: final grads, this node, what it passed on
+
+Each step takes one node, in the order `Value.backward()` visits them (the root first, every
+node after all of its users, so its gradient is complete when its turn comes), and passes that
+upstream gradient to each operand: `contribution = local × upstream`. The pass keeps a record
+that only grows, so a step taken earlier still tells, and draws, the graph as it stood then.
+
+Grads that were there before. As in the lecture's `_backward()`, each contribution reaches the
+operand's `.grad` at once, on top of what earlier passes left there (0 after `zero_grad()`):
+between steps `node.grad == earlier + this pass's sum so far`. The record keeps this pass's
+sums apart, so the gradient a node passes on is this pass's alone, and each `.grad` is
+written as `earlier + sum`: one rounding, the same number `backward()` forms. So after the
+last step every `.grad` is exactly what `root.backward()` would have left (stepping through
+twice gives twice the gradient, as two calls of backward do); stop early, and the nodes keep
+the sums so far, nothing lost.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from autograd import anomaly
+from autograd.drawing import compact, expression, node_names
+from autograd.engine import Value, topological_order
+
+if TYPE_CHECKING:
+    import graphviz
+
+# What a node's gradient is at a step, from the root's step on:
+FINAL = "final"  # its own step has run: it passed its complete gradient on
+CURRENT = "current"  # this step's node: its gradient is complete, and it is passing it on now
+PARTIAL = "partial"  # it has received some contributions, and may get more
+UNREACHED = "unreached"  # nothing has reached it yet
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one edge carries back in a step: local derivative × upstream gradient."""
+
+    operand: Value
+    local: float  # d(node)/d(operand), stored on the edge at forward time
+    contribution: float  # local × upstream, added to the operand's gradient
+
+
+class Received(NamedTuple):
+    step: int  # the index of the step that passed it
+    amount: float
+    total: float  # the operand's gradient for this pass once it was added
+
+
+class BackwardPass:
+    """The record of one stepped backward pass, shared by its steps. It only grows."""
+
+    def __init__(self, root: Value) -> None:
+        self.root = root
+        order = topological_order(root)
+        self.names = node_names(order)  # as draw_text names them: label, or `#position`
+        self.order = order[::-1]  # the steps' order: root first, leaves last
+        self.step_of = {node: i for i, node in enumerate(self.order)}
+        self.received: dict[Value, list[Received]] = {}  # node -> what reached it, in order
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """One chain-rule step of a backward pass: `node` hands its gradient to its operands."""
+
+    backward_pass: BackwardPass = field(repr=False)
+    index: int  # 0 for the root's step
+    node: Value
+    upstream: float  # d root/d node for this pass: 1 for the root, else the sum it received
+    contributions: tuple[Contribution, ...]  # one per operand, in order (x*x has two)
+
+    @property
+    def root(self) -> Value:
+        return self.backward_pass.root
+
+    @property
+    def number(self) -> int:
+        """1 for the first step, `total` for the last."""
+        return self.index + 1
+
+    @property
+    def total(self) -> int:
+        return len(self.backward_pass.order)
+
+    def state(self, node: Value) -> str:
+        """FINAL, CURRENT, PARTIAL or UNREACHED: where node's gradient stands at this step."""
+        position = self._step_of(node)
+        if position < self.index:
+            return FINAL
+        if position == self.index:
+            return CURRENT
+        return PARTIAL if self.received(node) else UNREACHED
+
+    def received(self, node: Value) -> list[float]:
+        """The contributions summed into node's gradient up to this step, in order."""
+        self._step_of(node)  # checks that node is in this graph
+        return [r.amount for r in self.backward_pass.received.get(node, ()) if r.step <= self.index]
+
+    def grad(self, node: Value) -> float | None:
+        """node's gradient from this pass as it stands after this step (final once node's own
+        step has run, the sum so far before); None while nothing has reached it."""
+        if node is self.root:
+            return 1.0
+        self._step_of(node)
+        record = self.backward_pass.received.get(node, ())
+        totals = [r.total for r in record if r.step <= self.index]
+        return totals[-1] if totals else None
+
+    def name(self, node: Value) -> str:
+        """node's name in this pass's text: its label, or `#i`, as draw_text names it."""
+        self._step_of(node)
+        return self.backward_pass.names[node]
+
+    def title(self) -> str:
+        """One line for a drawing: `step 3/7: d (grad -2) passes -2 to e, -2 to c`."""
+        head = f"step {self.number}/{self.total}: {self.name(self.node)}"
+        grad = compact(self.upstream)
+        if not self.contributions:
+            return f"{head} has its final grad {grad} (a leaf: nothing to pass on)"
+        shown = [f"{compact(c.contribution)} to {self.name(c.operand)}" for c in self.contributions]
+        if len(shown) > 4:  # a sum of many terms
+            shown[3:] = [f"and {len(shown) - 3} more"]
+        return f"{head} (grad {grad}) passes {', '.join(shown)}"
+
+    def carried(self, contribution: Contribution) -> str:
+        """What an edge carries back, as the chain rule computes it: `1 × -2 = -2`."""
+        c = contribution
+        return f"{compact(c.local)} × {compact(self.upstream)} = {compact(c.contribution)}"
+
+    def draw(self, **kwargs: Any) -> graphviz.Digraph:
+        """The graph as it stood at this step: `draw_dot(step.root, step=step, **kwargs)`."""
+        from autograd.drawing import draw_dot  # here: drawing imports this module
+
+        return draw_dot(self.root, step=self, **kwargs)
+
+    def __str__(self) -> str:
+        """`step 3/7: d = e + c, grad -2: e += 1 × -2 = -2, c += 1 × -2 = -2`"""
+        if not self.contributions:
+            return f"{self._head()}: nothing to pass on"
+        parts = [f"{self.name(c.operand)} += {self.carried(c)}" for c in self.contributions]
+        return f"{self._head()}: {', '.join(parts)}"
+
+    def _repr_html_(self) -> str:
+        """How Jupyter shows a step: a caption and a row per operand."""
+        caption = html.escape(self._head())
+        if not self.contributions:
+            return f"<p>{caption}: nothing to pass on</p>"
+        rows = "".join(
+            f"<tr><td>{html.escape(self.name(c.operand))}</td><td>{compact(c.local)}</td>"
+            f"<td>{compact(self.upstream)}</td><td>{compact(c.contribution)}</td>"
+            f"<td>{compact(self.grad(c.operand))}</td></tr>"
+            for c in self.contributions
+        )
+        return (
+            f"<table><caption>{caption}</caption><tr><th>operand</th><th>local derivative</th>"
+            "<th>× upstream</th><th>= contribution</th><th>its grad so far</th></tr>"
+            f"{rows}</table>"
+        )
+
+    def _head(self) -> str:
+        """`step 3/7: d = e + c, grad -2`, or for a leaf `step 7/7: a (leaf), grad 6`."""
+        name = self.name(self.node)
+        if self.node._op:
+            computed = f"{name} = {expression(self.node, self.backward_pass.names)}"
+        else:
+            computed = f"{name} (leaf)"
+        return f"step {self.number}/{self.total}: {computed}, grad {compact(self.upstream)}"
+
+    def _step_of(self, node: Value) -> int:
+        position = self.backward_pass.step_of.get(node) if isinstance(node, Value) else None
+        if position is None:
+            raise ValueError(
+                f"{node!r} is not in the graph behind this step's root"
+                f" ({self.name(self.root)}); ask about a node of that graph"
+            )
+        return position
+
+
+def backward_steps(root: Value) -> Iterator[Step]:
+    """Run root's backward pass one node at a time, yielding a Step after each.
+
+    After the last step every `.grad` is what `root.backward()` would have left; between
+    steps, each `.grad` holds what earlier passes left plus this pass's sum so far.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(
+            f"backward_steps() takes a Value, the output of a computation such as `loss`;"
+            f" got {type(root).__name__}: {root!r}"
+        )
+    return _steps(root)
+
+
+def _steps(root: Value) -> Iterator[Step]:
+    backward_pass = BackwardPass(root)  # on the first next(): the grads as they are then
+    earlier = {node: node.grad for node in backward_pass.order}
+    grads = {root: 1.0}  # d root/d node for this pass alone, summed in backward()'s order
+    root.grad = earlier[root] + 1.0
+    for index, node in enumerate(backward_pass.order):
+        upstream = grads[node]  # every node is reached from the root, so it has a sum
+        if anomaly.enabled:
+            anomaly.check_backward(node, upstream, node._local)
+        contributions = []
+        for operand, local in zip(node._prev, node._local):
+            contribution = local * upstream
+            total = grads[operand] + contribution if operand in grads else 0.0 + contribution
+            grads[operand] = total
+            operand.grad = earlier[operand] + total  # not `+=`: see the module's docstring
+            record = backward_pass.received.setdefault(operand, [])
+            record.append(Received(index, contribution, total))
+            contributions.append(Contribution(operand, local, contribution))
+        yield Step(backward_pass, index, node, upstream, tuple(contributions))
