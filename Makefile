@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint dist-check graphviz clean bench
+.PHONY: demo test lint dist-check graphviz notebooks clean bench
 
 demo: $(VENV)/.runtime graphviz
 	$(BIN)/python -m nn.demo
@@ -72,6 +72,12 @@ y.backward()
 assert x.grad == 6.0 and len(nn.MLP(2, [16, 16, 1]).parameters()) == 337
 endef
 export DIST_CHECK
+
+# Run every notebook and save it with its outputs, so that it reads well without running.
+notebooks: $(VENV)/.test graphviz
+	cd notebooks && for notebook in *.ipynb; do \
+	  ../$(BIN)/jupyter-execute --inplace --timeout=300 "$$notebook" || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) dist build out .pytest_cache .hypothesis .ruff_cache *.egg-info

@@ -49,6 +49,20 @@ def test_text_view_in_the_readme_is_what_draw_text_prints(tmp_path, monkeypatch)
     assert draw_text(namespace["L"]) + "\n" == _blocks("text")[1]
 
 
+def test_every_python_example_runs_and_prints_what_follows_it(tmp_path, monkeypatch):
+    # Each ```python block is run on its own; where "prints" and a ```text block follow it,
+    # that is exactly what it must print.
+    monkeypatch.chdir(tmp_path)
+    pieces = re.split(r"```python\n(.*?)```", README, flags=re.DOTALL)
+    for code, after in zip(pieces[1::2], pieces[2::2]):
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(code, {})
+        claimed = re.match(r"\s*prints\s*```text\n(.*?)```", after, flags=re.DOTALL)
+        if claimed:
+            assert printed.getvalue() == claimed.group(1)
+
+
 def test_the_readme_commands_are_make_targets():
     makefile = (ROOT / "Makefile").read_text()
     for target in re.findall(r"^make (\w+)", _blocks("sh")[0], flags=re.MULTILINE):
