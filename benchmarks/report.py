@@ -14,6 +14,7 @@ import math
 import statistics
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from benchmarks.engines import BY_NAME, EngineSpec
@@ -271,11 +272,16 @@ def _size(n: int) -> str:
     return f"1e{exponent}" if n >= 1000 and n == 10**exponent else str(n)
 
 
-def main(argv: list[str]) -> int:
-    with open(argv[0]) as file:
+def render_file(path: str | Path) -> str:
+    """The tables of a run saved by benchmarks.run, as it printed them."""
+    with open(path) as file:
         saved = json.load(file)
     engines = [BY_NAME[name] for name in saved["meta"]["engines"]]
-    print(render(summarize(saved["results"], engines), engines))
+    return render(summarize(saved["results"], engines), engines)
+
+
+def main(argv: list[str]) -> int:
+    print(render_file(argv[0]))
     return 0
 
 

@@ -67,3 +67,16 @@ def test_the_readme_commands_are_make_targets():
     makefile = (ROOT / "Makefile").read_text()
     for target in re.findall(r"^make (\w+)", _blocks("sh")[0], flags=re.MULTILINE):
         assert re.search(rf"^{target}:", makefile, flags=re.MULTILINE), target
+
+
+def test_the_speed_figures_are_the_latest_benchmark_runs():
+    # Every line of the README's benchmark tables is one that the report of the committed
+    # run prints: no figure is typed in by hand.
+    from benchmarks import report
+
+    summary_lines = report.render_file(ROOT / "benchmarks/results/latest.json").splitlines()
+    speed = README[README.index("## Speed") : README.index("## Coming from micrograd")]
+    tables = re.findall(r"```text\n(.*?)```", speed, flags=re.DOTALL)
+    assert len(tables) == 2
+    for line in "".join(tables).splitlines():
+        assert line in summary_lines, line
