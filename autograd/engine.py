@@ -222,7 +222,9 @@ def linear(inputs: Sequence[Value | Real], weights: Sequence[Value], bias: Value
     return _apply(ops.LINEAR, tuple(operands), [v.data for v in operands])
 
 
-def _apply(op: Op, operands: tuple[Value, ...], inputs: tuple, arg: Real | None = None) -> Value:
+def _apply(
+    op: Op, operands: tuple[Value, ...], inputs: Sequence[Any], arg: Real | None = None
+) -> Value:
     """Record `op` applied to `operands`; `inputs` are their data, then op's argument."""
     data = op.value(*inputs)  # may raise: nothing has been built yet
     if anomaly.enabled:
@@ -242,7 +244,7 @@ def _apply(op: Op, operands: tuple[Value, ...], inputs: tuple, arg: Real | None 
     return node
 
 
-_new_value = object.__new__
+_new_value = object.__new__  # a node skips Value.__init__: _apply sets every field itself
 
 
 def _operand(other: Any) -> Value | None:

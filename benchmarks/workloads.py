@@ -22,7 +22,7 @@ import os
 import random
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -36,6 +36,25 @@ MOONS_POINTS = 100
 MOONS_ALPHA = 1e-4  # weight of the L2 term
 MOONS_LR = 0.1
 CHAIN_LEAVES = (0.5, 0.999, 0.001)  # x0, a, b: x settles towards 1, never overflows
+
+
+def build_chain(leaf: Callable[[float], Any], n: int) -> tuple[Any, tuple]:
+    """n ops in a row, x = x * a then x = x + b, with any engine's scalar type; the output
+    and the leaves x0, a, b. The engines whose scalars have operators share it."""
+    x0, a, b = (leaf(v) for v in CHAIN_LEAVES)
+    x = x0
+    for _ in range(n // 2):
+        x = x * a
+        x = x + b
+    return x, (x0, a, b)
+
+
+def build_products(
+    leaf: Callable[[float], Any], xs: list[float], ys: list[float], total: Callable = sum
+) -> tuple[Any, tuple]:
+    """x1*y1 + ... + xn*yn added by `total` (Python's sum: n additions deep), and the leaves."""
+    xs_, ys_ = [leaf(v) for v in xs], [leaf(v) for v in ys]
+    return total(x * y for x, y in zip(xs_, ys_)), (*xs_, *ys_)
 
 
 @dataclass(frozen=True)

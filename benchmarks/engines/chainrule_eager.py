@@ -9,7 +9,7 @@ from typing import Any
 import autograd
 from autograd import Value
 from autograd.ops import OPS
-from benchmarks.workloads import CHAIN_LEAVES, MoonsProblem
+from benchmarks.workloads import MoonsProblem, build_chain, build_products
 from nn import MLP
 
 try:
@@ -49,17 +49,11 @@ def moons_trainer(problem: MoonsProblem) -> Callable[[float], float]:
 
 
 def chain(n: int) -> Graph:
-    x0, a, b = (Value(v) for v in CHAIN_LEAVES)
-    x = x0
-    for _ in range(n // 2):
-        x = x * a
-        x = x + b
-    return x, (x0, a, b)
+    return build_chain(Value, n)
 
 
 def sum_of_products(xs: list[float], ys: list[float]) -> Graph:
-    xs_, ys_ = [Value(v) for v in xs], [Value(v) for v in ys]
-    return autograd.sum(x * y for x, y in zip(xs_, ys_)), (*xs_, *ys_)
+    return build_products(Value, xs, ys, total=autograd.sum)
 
 
 def backward(graph: Graph) -> None:

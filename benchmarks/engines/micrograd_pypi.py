@@ -12,7 +12,7 @@ from importlib import metadata
 from micrograd.engine import Value
 from micrograd.nn import MLP
 
-from benchmarks.workloads import CHAIN_LEAVES, MoonsProblem
+from benchmarks.workloads import MoonsProblem, build_chain, build_products
 
 VERSION = metadata.version("micrograd")
 
@@ -44,17 +44,11 @@ def moons_trainer(problem: MoonsProblem) -> Callable[[float], float]:
 
 
 def chain(n: int) -> Graph:
-    x0, a, b = (Value(v) for v in CHAIN_LEAVES)
-    x = x0
-    for _ in range(n // 2):
-        x = x * a
-        x = x + b
-    return x, (x0, a, b)
+    return build_chain(Value, n)
 
 
 def sum_of_products(xs: list[float], ys: list[float]) -> Graph:
-    xs_, ys_ = [Value(v) for v in xs], [Value(v) for v in ys]
-    return sum(x * y for x, y in zip(xs_, ys_)), (*xs_, *ys_)  # n additions deep
+    return build_products(Value, xs, ys)
 
 
 def backward(graph: Graph) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import torch
 
-from benchmarks.workloads import CHAIN_LEAVES, MoonsProblem
+from benchmarks.workloads import MoonsProblem, build_chain, build_products
 
 VERSION = torch.__version__
 TRACEMALLOC_SEES_ALL = False
@@ -63,17 +63,11 @@ def _layers(
 
 
 def chain(n: int) -> Graph:
-    x0, a, b = (_leaf(v) for v in CHAIN_LEAVES)
-    x = x0
-    for _ in range(n // 2):
-        x = x * a
-        x = x + b
-    return x, (x0, a, b)
+    return build_chain(_leaf, n)
 
 
 def sum_of_products(xs: list[float], ys: list[float]) -> Graph:
-    xs_, ys_ = [_leaf(v) for v in xs], [_leaf(v) for v in ys]
-    return sum(x * y for x, y in zip(xs_, ys_)), (*xs_, *ys_)
+    return build_products(_leaf, xs, ys)
 
 
 def backward(graph: Graph) -> None:
