@@ -119,6 +119,13 @@ def _linear(b: float, wx: tuple[float, ...]) -> float:
     return total
 
 
+def _swapped_pairs(wx: tuple) -> list:
+    swapped = []
+    for w, x in zip(wx[::2], wx[1::2]):
+        swapped += (x, w)  # d(w*x)/dw = x, d(w*x)/dx = w
+    return swapped
+
+
 def _sqrt(x: float) -> float:
     if x < 0.0:
         raise ValueError(f"sqrt is defined for non-negative numbers only; got {x!r}")
@@ -166,7 +173,7 @@ MUL = Op("*", lambda a, b: a * b, lambda a, b, out: (b, a))
 LINEAR = Op(  # a neuron in one node: b + w1*x1 + ... + wn*xn, operands b, w1, x1, ..., wn, xn
     "linear",
     lambda b, *wx: _linear(b, wx),
-    lambda b, *wx_out: (1.0, *(wx_out[i ^ 1] for i in range(len(wx_out) - 1))),  # x_i, w_i
+    lambda b, *wx_and_out: (1.0, *_swapped_pairs(wx_and_out[:-1])),  # 1; x_i for w_i, w_i for x_i
 )
 NEG = Op("neg", lambda x: -x, lambda x, out: (-1.0,))
 POWER = Op(  # x ** n for a number n; d/dx x**0 is 0 even at x = 0 (not 0 * inf), as in PyTorch
