@@ -41,11 +41,12 @@ graphviz:
 	@command -v dot >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing Graphviz's dot program with apt-get"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
-	  else \
+	    apt-get update -qq; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  fi; \
+	  command -v dot >/dev/null 2>&1 || { \
 	    echo "Graphviz's dot program is missing: install it (sudo apt-get install graphviz, or brew install graphviz) and run make again"; \
-	    exit 1; \
-	  fi; }
+	    exit 1; }; }
 
 # Build the wheel and the sdist, and check that each installs into a clean environment,
 # imports from there (not from this checkout), and ships the licence and py.typed.
