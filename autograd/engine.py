@@ -227,7 +227,8 @@ def _apply(
 ) -> Value:
     """Record `op` applied to `operands`; `inputs` are their data, then op's argument."""
     data = op.value(*inputs)  # may raise: nothing has been built yet
-    if anomaly.enabled:
+    checking = anomaly.enabled
+    if checking:
         anomaly.check_forward(op.name, operands, data)
     if not grad_mode.enabled:
         return Value(data)
@@ -239,7 +240,7 @@ def _apply(
     node._prev = operands
     node._local = op.derivatives(*inputs, data)
     node._arg = arg
-    if anomaly.enabled:
+    if checking:
         anomaly.remember(node)
     return node
 
