@@ -39,19 +39,24 @@ _PACKAGE = str(Path(__file__).resolve().parent)
 _RETRACE_WARNING_AFTER = 3  # retraces in a row before saying that the trace never fits
 
 # Inline float forms for the ops that fill an MLP, to save a call per node; every other op
-# calls its row of ops.py. Each must compute exactly what the row computes (a test checks
-# every op compiled against eager). Operands are {0}, {1}, ...; the node's gradient is {g}.
-_INLINE_VALUE = {
-    "+": "{0} + {1}",
-    "*": "{0} * {1}",
-    "neg": "-{0}",
-    "relu": "0.0 if {0} <= 0.0 else {0}",
+# calls its row of ops.py. Each must compute exactly what the row computes, in the same
+# order (a test checks every op compiled against eager). `a` are the operands' variables.
+_INLINE_VALUE: dict[str, Callable[[list[str]], str]] = {
+    "+": lambda a: f"{a[0]} + {a[1]}",
+    "sum": lambda a: " + ".join(a),
+    "*": lambda a: f"{a[0]} * {a[1]}",
+    "linear": lambda a: " + ".join([a[0], *(f"{w} * {x}" for w, x in zip(a[1::2], a[2::2]))]),
+    "neg": lambda a: f"-{a[0]}",
+    "relu": lambda a: f"0.0 if {a[0]} <= 0.0 else {a[0]}",
 }
-_INLINE_CONTRIBUTIONS = {  # local derivative × {g}, per operand
-    "+": ("{g}", "{g}"),
-    "*": ("{1} * {g}", "{0} * {g}"),
-    "neg": ("-1.0 * {g}",),
-    "relu": ("(1.0 if {0} > 0.0 else 0.0) * {g}",),
+# Operand k's contribution: its local derivative times the node's gradient g.
+_INLINE_CONTRIBUTION: dict[str, Callable[[list[str], int, str], str]] = {
+    "+": lambda a, k, g: g,
+    "sum": lambda a, k, g: g,
+    "*": lambda a, k, g: f"{a[1 - k]} * {g}",
+    "linear": lambda a, k, g: g if k == 0 else f"{a[k + 1 if k % 2 else k - 1]} * {g}",  # x_i, w_i
+    "neg": lambda a, k, g: f"-1.0 * {g}",
+    "relu": lambda a, k, g: f"(1.0 if {a[0]} > 0.0 else 0.0) * {g}",
 }
 
 
@@ -203,14 +208,7 @@ def _write_code(program, position, inputs, outputs, trace) -> tuple[str, dict]:
         args = [v[position[operand]] for operand in node._prev]
         comment = f"  # {node._op}" + (f" {node.label}" if node.label else "")
         if node._op in _INLINE_VALUE:
-            lines.append(f"    {v[i]} = {_inline(_INLINE_VALUE[node._op], args)}{comment}")
-            continue
-        if node._op == "sum":
-            lines.append(f"    {v[i]} = {' + '.join(args)}{comment}")
-            continue
-        if node._op == "linear":  # b + w1 * x1 + w2 * x2 + ..., left to right as in ops.py
-            terms = [args[0]] + [f"{args[k]} * {args[k + 1]}" for k in range(1, len(args), 2)]
-            lines.append(f"    {v[i]} = {' + '.join(terms)}{comment}")
+            lines.append(f"    {v[i]} = {_INLINE_VALUE[node._op](args)}{comment}")
             continue
         if node._op not in ops.OPS:
             raise ValueError(f"compile() cannot replay the op {node._op!r}")
@@ -230,12 +228,8 @@ def _write_code(program, position, inputs, outputs, trace) -> tuple[str, dict]:
         args = [v[position[operand]] for operand in node._prev]
         for k, operand in enumerate(node._prev):
             j = position[operand]
-            if node._op in _INLINE_CONTRIBUTIONS:
-                term = _inline(_INLINE_CONTRIBUTIONS[node._op][k], args, g=f"g{i}")
-            elif node._op == "sum" or (node._op == "linear" and k == 0):
-                term = f"g{i}"
-            elif node._op == "linear":  # the local derivative is the other of the pair
-                term = f"{args[k + 1 if k % 2 else k - 1]} * g{i}"
+            if node._op in _INLINE_CONTRIBUTION:
+                term = _INLINE_CONTRIBUTION[node._op](args, k, f"g{i}")
             else:
                 term = f"d{i}[{k}] * g{i}"
             lines.append(f"    g{j} {'+=' if j in assigned else '='} {term}")
@@ -253,10 +247,6 @@ def _write_code(program, position, inputs, outputs, trace) -> tuple[str, dict]:
         f"({_items(looked_at)})"
     )
     return "\n".join(lines) + "\n", namespace
-
-
-def _inline(template: str, args: list[str], g: str = "") -> str:
-    return template.format(*args, g=g)
 
 
 def _items(names: list[str]) -> str:
