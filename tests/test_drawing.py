@@ -9,6 +9,7 @@ import traceback
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import micrograd_examples
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,16 +28,7 @@ needs_dot = pytest.mark.skipif(
 
 def lecture_graph() -> Value:
     """The example of micrograd's lecture, after backward."""
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
+    L = micrograd_examples.lecture_graph()
     L.backward()
     return L
 

@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
+from micrograd_examples import readme_expression
 
 import autograd
 from autograd import Value
@@ -151,24 +152,11 @@ def test_micrograd_sanity_check_matches_torch():
 
 
 def test_micrograd_more_ops_matches_torch():
-    def more_ops(a, b):
-        c = a + b
-        d = a * b + b**3
-        c += c + 1  # rebinds c on Values; in place on tensors, which torch allows here
-        c += 1 + c + (-a)
-        d += d * 2 + (b + a).relu()
-        d += 3 * d + (b - a).relu()
-        e = c - d
-        f = e**2
-        g = f / 2.0
-        g += 10.0 / f
-        return g
-
     a, b = Value(-4.0), Value(2.0)
-    g = more_ops(a, b)
+    g = readme_expression(a, b)
     g.backward()
     ta, tb = torch_leaf(-4.0), torch_leaf(2.0)
-    tg = more_ops(ta, tb)
+    tg = readme_expression(ta, tb)
     tg.backward()
     assert close(g.data, tg.item())
     assert close(a.grad, ta.grad.item())

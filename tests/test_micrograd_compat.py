@@ -6,7 +6,9 @@ The numbers asserted are the ones micrograd's README and the lecture publish.
 import math
 import random
 
-from autograd import Value, draw_dot
+from micrograd_examples import lecture_graph, readme_expression
+
+from autograd import Value, draw_dot, topological_order
 from nn import MLP, Neuron
 from nn.data import make_moons
 
@@ -14,16 +16,7 @@ from nn.data import make_moons
 def test_readme_example_prints_micrograds_numbers():
     a = Value(-4.0)
     b = Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
+    g = readme_expression(a, b)
     assert f"{g.data:.4f}" == "24.7041"
     g.backward()
     assert f"{a.grad:.4f}" == "138.8338"
@@ -35,21 +28,16 @@ def test_readme_neuron_draws():
     n = Neuron(2)
     x = [Value(1.0), Value(-2.0)]
     y = n(x)
-    dot = draw_dot(y)
-    assert "digraph" in dot.source
+    source = draw_dot(y).source
+    # The neuron's edges carry x_i (from w_i), w_i (from x_i) and 1 (from the bias).
+    for local in (1.0, n.w[0].data, 1.0, n.w[1].data, -2.0):
+        assert f"[label={local:.4g}]" in source
 
 
 def test_lecture_expression_L():
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
+    L = lecture_graph()
+    nodes = {v.label: v for v in topological_order(L)}
+    a, b, c, d, e, f = (nodes[name] for name in "abcdef")
     assert L.data == -8.0
     L.backward()
     grads = {v.label: v.grad for v in (a, b, c, d, e, f, L)}
