@@ -12,7 +12,7 @@ nn.data         toy data sets and mini-batches    nn.train     fit: a training l
 nn.save/load    models as JSON                    nn.to_torch / from_torch: the PyTorch bridge
 """
 
-from nn import data, functional, init, lr_scheduler, optim, utils
+from nn import data, functional, init, optim, utils
 from nn.modules import MLP, Layer, Module, Neuron, StateDictError
 from nn.serialization import (
     CorruptFileError,
@@ -41,7 +41,6 @@ __all__ = [
     "functional",
     "init",
     "load",
-    "lr_scheduler",
     "optim",
     "save",
     "to_torch",

@@ -16,8 +16,8 @@ from autograd import Value, draw_dot
 from nn import functional as F
 from nn import optim
 from nn.data import make_moons
-from nn.lr_scheduler import LinearLR
 from nn.modules import MLP, Neuron
+from nn.optim.lr_scheduler import LinearLR
 from nn.train import evaluate, fit
 
 

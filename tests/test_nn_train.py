@@ -9,7 +9,7 @@ from autograd import Value
 from nn import MLP, evaluate, fit, optim
 from nn import functional as F
 from nn.data import make_blobs
-from nn.lr_scheduler import StepLR
+from nn.optim.lr_scheduler import StepLR
 from nn.train import accuracy
 
 X = [[-1.0, -1.0], [-0.8, -1.2], [1.0, 1.1], [1.2, 0.9], [-1.1, -0.7], [0.9, 1.3]]

@@ -1,4 +1,4 @@
-"""Learning-rate schedules, as torch.optim.lr_scheduler (reachable as nn.optim.lr_scheduler).
+"""Learning-rate schedules, as torch.optim.lr_scheduler.
 
     scheduler = StepLR(optimizer, step_size=30, gamma=0.1)
     for epoch in range(100):
@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from nn.optim import Optimizer
+from nn.optim.optimizers import Optimizer
 
 
 class LRScheduler:

@@ -19,13 +19,12 @@ PyTorch's documentation, so that on the same gradients the numbers agree with to
 
 Parameters can be given in groups with their own settings, as in torch:
 `SGD([{"params": a, "lr": 0.1}, {"params": b}], lr=0.01)`. Learning-rate schedules are in
-`nn.optim.lr_scheduler` (the file nn/lr_scheduler.py).
+`nn.optim.lr_scheduler`.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -68,10 +67,15 @@ class Optimizer:
             for p in group["params"]:
                 p.grad = 0.0
 
+    decoupled_weight_decay = False  # AdamW shrinks the weight itself instead
+
     def step(self) -> None:
         for group in self.param_groups:
+            wd = 0.0 if self.decoupled_weight_decay else group.get("weight_decay", 0.0)
             for p in group["params"]:
-                self._update(p, p.grad, group, self.state.setdefault(p, {}))
+                # L2 weight decay: the gradient of the penalty (wd/2)·p² joins the gradient.
+                g = p.grad + wd * p.data if wd else p.grad
+                self._update(p, g, group, self.state.setdefault(p, {}))
 
     def _update(self, p: Value, g: float, group: dict[str, Any], state: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -106,8 +110,6 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
     def _update(self, p, g, group, state):
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * p.data  # the gradient of (wd/2)·p²
         momentum = group["momentum"]
         if momentum:
             buf = state.get("momentum_buffer")
@@ -134,8 +136,6 @@ class Adam(Optimizer):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
         super().__init__(params, defaults)
 
-    decoupled_weight_decay = False  # AdamW's difference
-
     def _check(self, group: dict[str, Any]) -> None:
         _at_least(0.0, group, "lr", "eps", "weight_decay")
         for i, beta in enumerate(group["betas"]):
@@ -145,10 +145,8 @@ class Adam(Optimizer):
     def _update(self, p, g, group, state):
         lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
         t = state["step"] = state.get("step", 0) + 1
-        if wd and self.decoupled_weight_decay:
-            p.data *= 1 - lr * wd  # shrink the weight itself, apart from the gradient
-        elif wd:
-            g = g + wd * p.data  # L2: the penalty's gradient joins g, and gets rescaled with it
+        if wd and self.decoupled_weight_decay:  # AdamW: shrink the weight, apart from g
+            p.data *= 1 - lr * wd
         m = state["exp_avg"] = beta1 * state.get("exp_avg", 0.0) + (1 - beta1) * g
         v = state["exp_avg_sq"] = beta2 * state.get("exp_avg_sq", 0.0) + (1 - beta2) * g * g
         if group["amsgrad"]:  # never let the denominator shrink
@@ -199,8 +197,6 @@ class RMSprop(Optimizer):
 
     def _update(self, p, g, group, state):
         alpha = group["alpha"]
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * p.data
         v = state["square_avg"] = alpha * state.get("square_avg", 0.0) + (1 - alpha) * g * g
         if group["centered"]:  # subtract the squared running mean: a running variance
             mean = state["grad_avg"] = alpha * state.get("grad_avg", 0.0) + (1 - alpha) * g
@@ -236,8 +232,6 @@ class Adagrad(Optimizer):
 
     def _update(self, p, g, group, state):
         t = state["step"] = state.get("step", 0) + 1
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * p.data
         lr = group["lr"] / (1 + (t - 1) * group["lr_decay"])
         total = state.get("sum", group["initial_accumulator_value"]) + g * g
         state["sum"] = total
@@ -251,12 +245,3 @@ def _at_least(low: float, group: dict[str, Any], *names: str) -> None:
             raise TypeError(f"{name} must be a number; got {value!r}")
         if not value >= low:  # also catches nan
             raise ValueError(f"Invalid {name}: {value!r} (it must be >= {low:g})")
-
-
-# torch.optim.lr_scheduler is a submodule; here the schedulers live in nn/lr_scheduler.py,
-# and are reachable both as nn.optim.lr_scheduler and `from nn.optim.lr_scheduler import ...`.
-from nn import lr_scheduler  # noqa: E402
-
-sys.modules[__name__ + ".lr_scheduler"] = lr_scheduler
-
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
