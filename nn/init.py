@@ -114,8 +114,7 @@ def kaiming_uniform_(
     generator: random.Random | None = None,
 ) -> Target:
     """He initialisation, uniform. torch's defaults (a=0, leaky_relu) give ReLU's gain sqrt(2)."""
-    std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(target, mode))
-    bound = math.sqrt(3.0) * std  # U(-B, B) has variance B²/3
+    bound = math.sqrt(3.0) * _kaiming_std(target, a, mode, nonlinearity)  # U(-B, B): var B²/3
     return uniform_(target, -bound, bound, generator)
 
 
@@ -127,8 +126,11 @@ def kaiming_normal_(
     generator: random.Random | None = None,
 ) -> Target:
     """He initialisation, normal: N(0, 2 / fan_in) for ReLU."""
-    std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(target, mode))
-    return normal_(target, 0.0, std, generator)
+    return normal_(target, 0.0, _kaiming_std(target, a, mode, nonlinearity), generator)
+
+
+def _kaiming_std(target: Target, a: float, mode: str, nonlinearity: str) -> float:
+    return calculate_gain(nonlinearity, a) / math.sqrt(_fan(target, mode))
 
 
 # ---------------------------------------------------------------------------------------
