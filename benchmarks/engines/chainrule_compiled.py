@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import autograd
-from benchmarks.engines.chainrule_eager import VERSION, moons_loss, moons_model
+from benchmarks.engines.chainrule_eager import VERSION, moons_loss, moons_model, sgd_step
 from benchmarks.workloads import MoonsProblem
 
 __all__ = ["VERSION", "moons_trainer"]
@@ -19,13 +19,4 @@ __all__ = ["VERSION", "moons_trainer"]
 def moons_trainer(problem: MoonsProblem) -> Callable[[float], float]:
     model = moons_model(problem)
     compiled = autograd.compile(lambda: moons_loss(model, problem))
-
-    def step(lr: float) -> float:
-        loss = compiled()
-        model.zero_grad()
-        loss.backward()
-        for p in model.parameters():
-            p.data -= lr * p.grad
-        return loss.data
-
-    return step
+    return lambda lr: sgd_step(model, compiled(), lr)

@@ -36,16 +36,16 @@ def moons_loss(model: MLP, problem: MoonsProblem) -> Value:
 
 def moons_trainer(problem: MoonsProblem) -> Callable[[float], float]:
     model = moons_model(problem)
+    return lambda lr: sgd_step(model, moons_loss(model, problem), lr)
 
-    def step(lr: float) -> float:
-        loss = moons_loss(model, problem)
-        model.zero_grad()
-        loss.backward()
-        for p in model.parameters():
-            p.data -= lr * p.grad
-        return loss.data
 
-    return step
+def sgd_step(model: MLP, loss: Value, lr: float) -> float:
+    """Backward from `loss` and one plain SGD update; returns the loss."""
+    model.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    return loss.data
 
 
 def chain(n: int) -> Graph:
