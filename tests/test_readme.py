@@ -80,3 +80,32 @@ def test_the_speed_figures_are_the_latest_benchmark_runs():
     assert len(tables) == 2
     for line in "".join(tables).splitlines():
         assert line in summary_lines, line
+
+
+def test_the_node_counts_of_the_readme_are_the_graphs():
+    # One step of micrograd's demo loss, with our neurons and with micrograd's (a product
+    # and a sum per weight); the README quotes both sizes.
+    from autograd import Value, topological_order
+    from nn import MLP
+    from nn.data import make_moons
+
+    X, y = make_moons(100, noise=0.1, seed=0)
+    model = MLP(2, [16, 16, 1])
+
+    def micrograd_neuron(neuron, x):
+        act = sum((wi * xi for wi, xi in zip(neuron.w, x)), neuron.b)
+        return act.relu() if neuron.nonlin else act
+
+    def micrograd_model(x):
+        for layer in model.layers:
+            x = [v if isinstance(v, Value) else Value(v) for v in x]
+            x = [micrograd_neuron(n, x) for n in layer.neurons]
+        return x[0]
+
+    sizes = []
+    for forward in (micrograd_model, model):
+        scores = [forward(x) for x in X]
+        losses = [(1 + -(2 * yi - 1) * s).relu() for yi, s in zip(y, scores)]
+        loss = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in model.parameters())
+        sizes.append(len(topological_order(loss)))
+    assert f"has {sizes[1]} nodes instead of {sizes[0]}" in " ".join(README.split())
