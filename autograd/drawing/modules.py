@@ -1,0 +1,125 @@
+"""Collapsing modules: which nodes of a graph a module (a Neuron, a Layer) computed.
+
+draw_dot(root, collapse=layer) draws each given module as one box between the nodes it takes
+and the nodes it gives, which keeps the picture of a network readable. This file finds those
+nodes from the module's parameters; dot.py draws the box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from autograd.engine import Value
+
+
+class HasParameters(Protocol):
+    """What `collapse=` takes: a module, anything with parameters() (nn.Neuron, nn.Layer...)."""
+
+    def parameters(self) -> Sequence[Value]: ...
+
+
+@dataclass
+class Box:
+    """A module drawn as one box, between the nodes it takes and the nodes it gives."""
+
+    name: str  # its name in the DOT text: m0, m1... in the order given to collapse=
+    title: str  # ReLUNeuron(2), Layer of 16 neurons
+    parameters: int
+    hidden: set[Value]  # drawn inside the box: its parameters and the nodes computed in it
+    inputs: list[Value]  # nodes from outside that it takes, in topological order
+    outputs: list[Value]  # its nodes used outside it (or the root): drawn, made by the box
+
+
+def module_boxes(collapse: Any, order: list[Value], root: Value) -> list[Box]:
+    """A Box for each module of `collapse=` (modules, or one), checking that no two overlap."""
+    modules = [collapse] if hasattr(collapse, "parameters") else collapse
+    try:
+        modules = list(modules)
+    except TypeError:
+        raise TypeError(
+            f"collapse= takes modules (a Neuron, a Layer: anything with parameters()) or one"
+            f" module; got {type(collapse).__name__}"
+        ) from None
+    in_graph = set(order)
+    boxes: list[Box] = []
+    owner: dict[Value, Box] = {}
+    for k, module in enumerate(modules):
+        if not callable(getattr(module, "parameters", None)):
+            raise TypeError(
+                f"collapse= takes modules (anything with parameters()); got"
+                f" {type(module).__name__}: {module!r}"
+            )
+        box = _module_box(module, f"m{k}", order, in_graph, root)
+        members = box.hidden.union(box.outputs)
+        for node in order:  # in order, so that the message is always the same
+            if node in members:
+                other = owner.setdefault(node, box)
+                if other is not box:
+                    raise ValueError(
+                        f"collapse=: {other.title} and {box.title} share nodes (is one inside"
+                        " the other, or is a module given twice?); collapse one of them"
+                    )
+        boxes.append(box)
+    return boxes
+
+
+def _module_box(
+    module: HasParameters, name: str, order: list[Value], in_graph: set[Value], root: Value
+) -> Box:
+    """The nodes a module computed in this graph, found from its parameters.
+
+    A node that takes one of its parameters is the module's (w*x), and whatever else such a
+    node takes is an input (x). From there a node is the module's when everything it takes
+    is the module's or an input (the sum of the w*x and b, the relu of that sum); the walk
+    stops at a node that takes anything else too (the next layer's weights). A module called
+    several times is one box for all its calls. A graph cannot tell a one-operand op applied
+    to the module's output (out.tanh() after a linear neuron) from the module's own
+    activation: it is drawn inside the box.
+    """
+    title = _module_title(module)
+    parameters = list(module.parameters())
+    own = {p for p in parameters if p in in_graph}
+    if not own:
+        raise ValueError(
+            f"{title} is not in this graph: none of its {len(parameters)} parameters is behind"
+            " root (was the graph computed by another model?)"
+        )
+    # First walk: the nodes computed from a parameter, and the inputs of those that take one.
+    from_parameters = set(own)
+    takes_parameter = set()
+    inputs = set()
+    for node in order:
+        if any(operand in from_parameters for operand in node._prev):
+            from_parameters.add(node)
+            if any(operand in own for operand in node._prev):
+                takes_parameter.add(node)
+                inputs.update(x for x in node._prev if x not in from_parameters)
+    # Second walk: the module's nodes.
+    for node in order:
+        if node in takes_parameter or (
+            node in from_parameters and all(x in own or x in inputs for x in node._prev)
+        ):
+            own.add(node)
+    used_outside = {x for node in order if node not in own for x in node._prev if x in own}
+    outputs = [node for node in order if node in own and (node in used_outside or node is root)]
+    return Box(
+        name=name,
+        title=title,
+        parameters=len(parameters),
+        hidden=own.difference(outputs),
+        inputs=[node for node in order if node in inputs],
+        outputs=outputs,
+    )
+
+
+def _module_title(module: HasParameters) -> str:
+    """`ReLUNeuron(2)` (its repr, when short), `Layer of 16 neurons`, `MLP of 3 layers`."""
+    for part in ("neurons", "layers"):
+        items = getattr(module, part, None)
+        if isinstance(items, list):
+            noun = part if len(items) != 1 else part[:-1]
+            return f"{type(module).__name__} of {len(items)} {noun}"
+    text = repr(module)
+    return text if len(text) <= 40 else type(module).__name__

@@ -1,0 +1,107 @@
+"""How the drawings write a node: its name, its numbers, and text made safe for a label.
+
+The bottom of the drawing package: draw_text, draw_dot and the steps of a stepped backward
+pass (stepping.py) all name nodes and format numbers with these functions, so a node reads the
+same in every view. Nodes are named by their position in topological order (never by id()), so
+the same graph always gives the same text.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from autograd.engine import Value
+
+
+def check_root(root: Any, caller: str) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(
+            f"{caller}() takes a Value, the output of a computation such as `loss`;"
+            f" got {type(root).__name__}: {root!r}"
+        )
+
+
+def node_names(order: list[Value]) -> dict[Value, str]:
+    """Each node's name in draw_text: its label, made one line; `#i` when it has none."""
+    counts = Counter(node.label for node in order)
+    names = {}
+    for i, node in enumerate(order):
+        label = visible(node.label)
+        if not label:
+            names[node] = f"#{i}"
+        elif counts[node.label] > 1:
+            names[node] = f"{label}#{i}"  # several nodes share this label: tell them apart
+        else:
+            names[node] = label
+    return names
+
+
+def expression(node: Value, names: dict[Value, str]) -> str:
+    """What computed `node`, for draw_text: `a * b`, `x ** 2`, `tanh(n)`, `leaky_relu(x, 0.01)`."""
+    args = [names[operand] for operand in node._prev]
+    if node._arg is not None:
+        args.append(f"{node._arg:g}")
+    if len(args) == 2 and not node._op.isidentifier():  # a symbol between its two arguments
+        return f"{args[0]} {node._op} {args[1]}"
+    return f"{node._op}({', '.join(args)})"
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def number(x: float) -> str:
+    """A node's data or grad as its box shows it."""
+    # 4 decimals as in micrograd's lecture; past a million, an exponent keeps the box narrow.
+    return f"{x:.4f}" if abs(x) < 1e6 else f"{x:.4e}"
+
+
+def compact(x: float) -> str:
+    """A number in 4 significant digits, as the steps show them: -3, 0.5, 0.4199."""
+    return f"{x + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0: `0 × -2 = 0`, not `= -0`
+
+
+def edge_number(local: Any) -> str:
+    """A local derivative, as an edge shows it."""
+    return f"{plain(local):.4g}"  # compact: -3, 0.5, 0.4199
+
+
+def plain(x: Any) -> float:
+    return x.data if isinstance(x, Value) else x  # a derivative kept as a Value (higher order)
+
+
+# --- text safe for a label ----------------------------------------------------------------------
+
+
+def html_text(text: str) -> str:
+    """`text` as the content of an HTML-like label cell: XML-escaped, newlines as line breaks."""
+    lines = (html.escape(visible(line)) for line in text.split("\n"))
+    # Graphviz reads backslashes even in HTML-like labels (`\N` is the node's name): double them.
+    return "<BR/>".join(line.replace("\\", "\\\\") for line in lines)
+
+
+TABLE = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
+
+
+def table_label(cells: Sequence[str], table: str | None = None) -> str:
+    """An HTML-like label of one row, a cell per text (already made safe with html_text)."""
+    row = "".join(f"<TD>{cell}</TD>" for cell in cells)
+    return f"<{table or TABLE}<TR>{row}</TR></TABLE>>"
+
+
+# Characters that XML (hence Graphviz's HTML-like labels) rejects or a terminal would act on
+# rather than show: control characters, lone surrogates, line separators, U+FFFE and U+FFFF.
+_HIDDEN = frozenset(("Cc", "Cs", "Zl", "Zp"))
+
+
+def visible(text: str) -> str:
+    """`text` with each hidden character spelled as Python would escape it: a tab becomes `\\t`."""
+    if text.isprintable():  # the common case, and quick
+        return text
+    return "".join(
+        repr(ch)[1:-1] if unicodedata.category(ch) in _HIDDEN or ch in "\ufffe\uffff" else ch
+        for ch in text
+    )
