@@ -9,7 +9,10 @@
 
 The first call runs the function as usual and records its graph. From that graph the
 compiler writes one straight-line Python function, a line per node forward and a line per
-edge backward, on plain floats (`print(step.source)` shows it). Later calls read the
+edge backward, on plain floats (`print(step.source)` shows it). Its backward half is an
+optimisation of `engine.backward_pass()`, not another algorithm: the same visits in the
+same order, the same `grad += local * upstream` per edge, unrolled once into code so that a
+replay pays for no loop, no dict and no object per node. Later calls read the
 leaves' current data, run that function, and return a node whose edges go straight to the
 leaves, labelled with d output/d leaf: `backward()` on it is one step of the usual engine.
 
@@ -45,7 +48,7 @@ _INLINE_VALUE: dict[str, Callable[[list[str]], str]] = {
     "+": lambda a: f"{a[0]} + {a[1]}",
     "sum": lambda a: " + ".join(a),
     "*": lambda a: f"{a[0]} * {a[1]}",
-    "linear": lambda a: " + ".join([a[0], *(f"{w} * {x}" for w, x in zip(a[1::2], a[2::2]))]),
+    "linear": lambda a: " + ".join([a[0], *(f"{w} * {x}" for w, x in ops.linear_terms(a)[1])]),
     "neg": lambda a: f"-{a[0]}",
     "relu": lambda a: f"0.0 if {a[0]} <= 0.0 else {a[0]}",
 }
@@ -54,10 +57,16 @@ _INLINE_CONTRIBUTION: dict[str, Callable[[list[str], int, str], str]] = {
     "+": lambda a, k, g: g,
     "sum": lambda a, k, g: g,
     "*": lambda a, k, g: f"{a[1 - k]} * {g}",
-    "linear": lambda a, k, g: g if k == 0 else f"{a[k + 1 if k % 2 else k - 1]} * {g}",  # x_i, w_i
+    "linear": lambda a, k, g: g if k == 0 else f"{_linear_local(a, k)} * {g}",  # x_i, w_i
     "neg": lambda a, k, g: f"-1.0 * {g}",
     "relu": lambda a, k, g: f"(1.0 if {a[0]} > 0.0 else 0.0) * {g}",
 }
+
+
+def _linear_local(a: list[str], k: int) -> str:
+    """The variable that is operand k's local derivative on a linear node (k > 0): its
+    partner in the term w*x. The row of ops.py says which, run on the variables' names."""
+    return ops.OPS["linear"].derivatives(None, *a)[k]
 
 
 def compile(fn: Callable[..., Value | tuple | list]) -> Compiled:  # noqa: A001
@@ -216,7 +225,7 @@ def _write_code(program, position, inputs, outputs, trace) -> tuple[str, dict]:
         if node._arg is not None:
             args.append(repr(node._arg))
         lines.append(f"    {v[i]} = {name}_value({', '.join(args)}){comment}")
-        lines.append(f"    d{i} = {name}_derivatives({', '.join(args)}, {v[i]})")
+        lines.append(f"    d{i} = {name}_derivatives({v[i]}, {', '.join(args)})")
 
     lines.append("    # backward: g = d output/d node, one line per edge")
     lines.append(f"    g{position[outputs[0]]} = 1.0")

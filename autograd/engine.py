@@ -4,20 +4,21 @@ A Value holds a number (`data`) and, once `backward()` has run, the derivative o
 output with respect to it (`grad`). Every op on Values records a new node that keeps its
 operands (`_prev`, in order) and the local derivative d(node)/d(operand) along each edge
 (`_local`, computed at forward time from the table in ops.py). Backpropagation is then
-one generic loop: visit the nodes from the output back to the leaves, and pass each
-node's gradient to its operands, multiplied by the local derivative on the edge:
+one generic loop, `backward_pass()`: visit the nodes from the output back to the leaves,
+and pass each node's gradient to its operands, multiplied by the local derivative on the
+edge:
 
-    operand.grad += local * node.grad        (the chain rule)
+    grad of operand += local * grad of node        (the chain rule)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from numbers import Real
 from typing import Any
 
-from autograd import anomaly, grad_mode, ops
-from autograd.ops import Op
+from autograd import anomaly, grad_mode
+from autograd.ops import OPS
 
 
 class Value:
@@ -48,44 +49,51 @@ class Value:
         return self.data
 
     # --- arithmetic -------------------------------------------------------------------
+    # `type(other) is Value` first: the common case costs one check; anything else (an int,
+    # a numpy number) is turned into a Value, its number a float, before any arithmetic.
 
     def __add__(self, other: Value | Real) -> Value:
         if type(other) is not Value:
-            other = _operand(other)
+            other = _as_operand(other)
             if other is None:
                 return NotImplemented
-        return _apply(ops.ADD, (self, other), (self.data, other.data))
+        return _apply("+", (self, other), (self.data, other.data))
 
     def __mul__(self, other: Value | Real) -> Value:
         if type(other) is not Value:
-            other = _operand(other)
+            other = _as_operand(other)
             if other is None:
                 return NotImplemented
-        return _apply(ops.MUL, (self, other), (self.data, other.data))
+        return _apply("*", (self, other), (self.data, other.data))
 
     def __pow__(self, exponent: Value | Real) -> Value:
-        if isinstance(exponent, Value):
-            return _apply(ops.POW, (self, exponent), (self.data, exponent.data))
+        if isinstance(exponent, Value):  # a ** b: the exponent is a node, and gets a gradient
+            return _apply("pow", (self, exponent), (self.data, exponent.data))
         if not isinstance(exponent, Real):
             return NotImplemented
-        exponent = float(exponent)
-        return _apply(ops.POWER, (self,), (self.data, exponent), exponent)
+        exponent = float(exponent)  # x ** 2: a number, kept on the node as its argument
+        return _apply("**", (self,), (self.data, exponent), exponent)
 
     def __rpow__(self, base: Real) -> Value:  # 2 ** v
-        base = _operand(base)
+        base = _as_operand(base)
         return NotImplemented if base is None else base**self
 
     def __neg__(self) -> Value:
-        return _apply(ops.NEG, (self,), (self.data,))
+        return _apply("neg", (self,), (self.data,))
 
     def __pos__(self) -> Value:
         return self
 
     def __sub__(self, other: Value | Real) -> Value:  # a - b = a + (-b)
-        return self + (-other) if isinstance(other, (Value, Real)) else NotImplemented
+        if isinstance(other, Value):
+            return self + (-other)
+        # A number is made a float first: numpy's -uint8(2) would wrap around to 254.
+        return self + (-float(other)) if isinstance(other, Real) else NotImplemented
 
     def __truediv__(self, other: Value | Real) -> Value:  # a / b = a * b**-1
-        return self * other**-1 if isinstance(other, (Value, Real)) else NotImplemented
+        if isinstance(other, Value):
+            return self * other**-1
+        return self * float(other) ** -1 if isinstance(other, Real) else NotImplemented
 
     def __radd__(self, other: Real) -> Value:  # 1 + v
         return self + other
@@ -102,40 +110,40 @@ class Value:
     # --- functions ----------------------------------------------------------------------
 
     def exp(self) -> Value:
-        return _apply(ops.EXP, (self,), (self.data,))
+        return _apply("exp", (self,), (self.data,))
 
     def log(self) -> Value:  # natural logarithm
-        return _apply(ops.LOG, (self,), (self.data,))
+        return _apply("log", (self,), (self.data,))
 
     def sqrt(self) -> Value:
-        return _apply(ops.SQRT, (self,), (self.data,))
+        return _apply("sqrt", (self,), (self.data,))
 
     def tanh(self) -> Value:
-        return _apply(ops.TANH, (self,), (self.data,))
+        return _apply("tanh", (self,), (self.data,))
 
     def sigmoid(self) -> Value:
-        return _apply(ops.SIGMOID, (self,), (self.data,))
+        return _apply("sigmoid", (self,), (self.data,))
 
     def softplus(self) -> Value:  # log(1 + e**x), a smooth relu
-        return _apply(ops.SOFTPLUS, (self,), (self.data,))
+        return _apply("softplus", (self,), (self.data,))
 
     def relu(self) -> Value:
-        return _apply(ops.RELU, (self,), (self.data,))
+        return _apply("relu", (self,), (self.data,))
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         alpha = _to_float(alpha)
-        return _apply(ops.LEAKY_RELU, (self,), (self.data, alpha), alpha)
+        return _apply("leaky_relu", (self,), (self.data, alpha), alpha)
 
     def abs(self) -> Value:
-        return _apply(ops.ABS, (self,), (self.data,))
+        return _apply("abs", (self,), (self.data,))
 
     __abs__ = abs
 
     def sin(self) -> Value:
-        return _apply(ops.SIN, (self,), (self.data,))
+        return _apply("sin", (self,), (self.data,))
 
     def cos(self) -> Value:
-        return _apply(ops.COS, (self,), (self.data,))
+        return _apply("cos", (self,), (self.data,))
 
     # --- backpropagation ----------------------------------------------------------------
 
@@ -143,26 +151,10 @@ class Value:
         """Add d(self)/d(node) to `node.grad` for every node of the graph behind self.
 
         Gradients accumulate, as in PyTorch: call `zero_grad()` (or set `.grad = 0.0`)
-        between steps. Calling backward k times adds exactly k times the gradient.
+        between steps. Calling backward k times adds exactly k times the gradient. If the
+        pass stops (detect_anomaly found a NaN), no `.grad` has changed.
         """
-        order = topological_order(self)
-        earlier = [node.grad for node in order]  # what earlier passes left, added back below
-        for node in order:
-            node.grad = 0.0
-        self.grad = 1.0
-        checking = anomaly.enabled
-        try:
-            for node in reversed(order):  # every node's users come before it
-                upstream = node.grad  # final: all of node's users have passed theirs on
-                if checking:
-                    anomaly.check_backward(node, upstream, node._local)
-                for operand, local in zip(node._prev, node._local):
-                    operand.grad += local * upstream
-        except BaseException:  # detect_anomaly stopped the pass: leave the grads as they were
-            for node, grad in zip(order, earlier):
-                node.grad = grad
-            raise
-        for node, grad in zip(order, earlier):
+        for node, grad in gradients({self: 1.0}).items():
             node.grad += grad
 
     def _backward(self) -> None:
@@ -171,29 +163,81 @@ class Value:
             operand.grad += local * self.grad
 
 
+# --- the backward pass ------------------------------------------------------------------
+
+
+def backward_pass(
+    grads: dict[Value, Any],
+    local_derivatives: Callable[[Value], tuple] | None = None,
+    start: Any = 0.0,
+) -> Iterator[Value]:
+    """The chain rule over a graph, one node at a time: the one loop behind `backward()`,
+    `backward_steps()` and `grad()`.
+
+    `grads` comes in holding each output's gradient (1.0 for a loss) and is filled in as
+    the pass goes: every node of the graph starts at `start`, and each node, in
+    backward_order(), passes its gradient on to its operands, `grads[operand] += local *
+    upstream`, then is yielded. No `.grad` is written: the caller decides what to do with
+    the sums (backward() adds them to `.grad` at the end; grad() returns them).
+
+    `local_derivatives(node)` gives a node's local derivatives: by default the numbers its
+    op stored at forward time (`node._local`); grad(create_graph=True) builds them as Values.
+    """
+    order = backward_order(*grads)
+    grads.update({**dict.fromkeys(order, start), **grads})  # the outputs keep their seeds
+    checking = anomaly.enabled
+    for node in order:
+        upstream = grads[node]  # complete: every user of node has passed its share on
+        locals_ = node._local if local_derivatives is None else local_derivatives(node)
+        if checking:
+            anomaly.check_backward(node, upstream, locals_)
+        unit = upstream == 1.0  # local × 1 is local: skip it, and no `× 1` node in grad()'s graphs
+        for operand, local in zip(node._prev, locals_):
+            grads[operand] += local if unit else local * upstream
+        yield node
+
+
+def gradients(
+    seeds: dict[Value, Any],
+    local_derivatives: Callable[[Value], tuple] | None = None,
+    start: Any = 0.0,
+) -> dict[Value, Any]:
+    """The backward pass run to the end: every node's gradient, by node."""
+    grads = dict(seeds)
+    for _ in backward_pass(grads, local_derivatives, start):
+        pass
+    return grads
+
+
+def backward_order(*roots: Value) -> list[Value]:
+    """The order of the backward pass: the roots first, every node after all of its users."""
+    return topological_order(*roots)[::-1]
+
+
 def topological_order(*roots: Value) -> list[Value]:
     """Every node of the graph behind `roots`, each after all of its operands (roots last).
 
     An iterative depth-first search: an explicit stack instead of recursion, so a chain
-    of a million ops needs no deeper Python stack than a chain of one. A node stays on
-    the stack while its operands are placed, and is placed when it comes back to the top.
+    of a million ops needs no deeper Python stack than a chain of one. The stack holds a
+    node beside an iterator over its operands; the node is placed once they all are.
     """
     order: list[Value] = []
-    expanded: set[Value] = set()  # operands pushed
-    placed: set[Value] = set()  # in `order`
-    stack = list(reversed(roots))
-    while stack:
-        node = stack[-1]
-        if node in expanded:
-            stack.pop()
-            if node not in placed:  # a node reached twice is on the stack twice
-                placed.add(node)
-                order.append(node)
+    seen: set[Value] = set()
+    for root in roots:
+        if root in seen:
             continue
-        expanded.add(node)
-        for operand in reversed(node._prev):  # so that the first operand is placed first
-            if operand not in expanded:
-                stack.append(operand)
+        seen.add(root)
+        stack = [(root, iter(root._prev))]
+        while stack:
+            node, operands = stack[-1]
+            for operand in operands:  # resumes where it stopped when it comes back up
+                if operand not in seen:
+                    seen.add(operand)
+                    stack.append((operand, iter(operand._prev)))
+                    break  # place the operand's own operands first
+            else:
+                stack.pop()
+                order.append(node)
     return order
 
 
@@ -202,60 +246,64 @@ def sum(values: Iterable[Value | Real]) -> Value:  # noqa: A001  (autograd.sum, 
 
     The same number as Python's sum() of the Values, in a graph of n + 1 nodes, not 2n.
     """
-    terms = tuple([value if type(value) is Value else _constant(value) for value in values])
+    terms = tuple([value if type(value) is Value else _as_value(value) for value in values])
     if not terms:
         raise ValueError("autograd.sum() needs at least one value")
-    return _apply(ops.SUM, terms, [term.data for term in terms])
+    return _apply("sum", terms, [term.data for term in terms])
 
 
 def linear(inputs: Sequence[Value | Real], weights: Sequence[Value], bias: Value | Real) -> Value:
     """bias + w1*x1 + ... + wn*xn as one node (a neuron before its activation), with an
-    edge from each weight (local derivative x_i), each input (w_i) and the bias (1)."""
+    edge from the bias (local derivative 1), then from each weight (x_i) and its input (w_i)."""
     if len(inputs) != len(weights):
         raise ValueError(
             f"linear() takes as many inputs as weights; got {len(inputs)} and {len(weights)}"
         )
-    operands = [_constant(bias)]
-    for w, x in zip(weights, inputs):
-        operands.append(w if type(w) is Value else _constant(w))
-        operands.append(x if type(x) is Value else _constant(x))
-    return _apply(ops.LINEAR, tuple(operands), [v.data for v in operands])
+    operands = [bias if type(bias) is Value else _as_value(bias)]
+    for w, x in zip(weights, inputs):  # b, w1, x1, w2, x2, ...: the order of ops.py's row
+        operands.append(w if type(w) is Value else _as_value(w))
+        operands.append(x if type(x) is Value else _as_value(x))
+    operands = tuple(operands)
+    return _apply("linear", operands, [v.data for v in operands])
 
 
 def _apply(
-    op: Op, operands: tuple[Value, ...], inputs: Sequence[Any], arg: Real | None = None
+    name: str, operands: tuple[Value, ...], inputs: Sequence[Any], arg: Real | None = None
 ) -> Value:
-    """Record `op` applied to `operands`; `inputs` are their data, then op's argument."""
+    """Record the op `name` applied to `operands`; `inputs` are their data, then the op's
+    constant argument, if it has one (the exponent of x ** 2)."""
+    op = OPS[name]
     data = op.value(*inputs)  # may raise: nothing has been built yet
     checking = anomaly.enabled
     if checking:
-        anomaly.check_forward(op.name, operands, data)
+        anomaly.check_forward(name, operands, data)
     if not grad_mode.enabled:
-        return Value(data)
-    node = _new_value(Value)
+        return Value(data)  # a leaf: no graph is kept under no_grad
+    # The new node is made without Value.__init__, which checks what a user passes: here
+    # every field is known to be right, and this line runs for every op of every step.
+    node = object.__new__(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
-    node._op = op.name
+    node._op = name
     node._prev = operands
-    node._local = op.derivatives(*inputs, data)
+    node._local = op.derivatives(data, *inputs)
     node._arg = arg
     if checking:
         anomaly.remember(node)
     return node
 
 
-_new_value = object.__new__  # a node skips Value.__init__: _apply sets every field itself
-
-
-def _operand(other: Any) -> Value | None:
-    """The other side of a binary op as a Value, or None when it is not a number."""
+def _as_operand(other: Any) -> Value | None:
+    """The other side of an arithmetic operator as a Value; None when it is not a number,
+    which tells Python to try the other side's method (`v + "a"` raises TypeError)."""
     if isinstance(other, Value):
         return other
     return Value(other) if isinstance(other, Real) else None
 
 
-def _constant(number: Any) -> Value:
+def _as_value(number: Any) -> Value:
+    """A function's argument as a Value; anything that is not a number is an error."""
     if isinstance(number, Value):
         return number
     if not isinstance(number, Real):

@@ -13,7 +13,7 @@ from numbers import Real
 from typing import Any
 
 from autograd import anomaly, grad_mode, ops
-from autograd.engine import Value, topological_order
+from autograd.engine import Value, gradients
 
 
 def grad(
@@ -34,24 +34,19 @@ def grad(
     inputs = _values(inputs, "inputs")
     seeds = _seeds(grad_outputs, len(outputs))
 
-    grads: dict[Value, Any] = {}  # d(outputs)/d(node) so far: a float, or a Value
+    seeded: dict[Value, Any] = {}  # d(outputs)/d(output): an output given twice gets both
     for output, seed in zip(outputs, seeds):
-        grads[output] = grads[output] + seed if output in grads else seed
+        seeded[output] = seeded[output] + seed if output in seeded else seed
     with grad_mode.set_grad_enabled(create_graph):
-        for node in reversed(topological_order(*outputs)):
-            upstream = grads.get(node)
-            if upstream is None or not node._prev:
-                continue
-            locals_ = local_derivatives(node) if create_graph else node._local
-            if anomaly.enabled:
-                anomaly.check_backward(node, upstream, locals_)
-            for operand, local in zip(node._prev, locals_):
-                contribution = local if _is_one(upstream) else local * upstream
-                grads[operand] = grads[operand] + contribution if operand in grads else contribution
+        if create_graph:  # derivatives as Values; NO_GRADIENT + c is c: no `0 +` nodes
+            grads = gradients(seeded, local_derivatives, start=NO_GRADIENT)
+        else:
+            grads = gradients(seeded, start=NO_GRADIENT)
 
     results: list[Value | None] = []
     for i, x in enumerate(inputs):
         g = grads.get(x)
+        g = None if g is NO_GRADIENT else g
         if g is None and not allow_unused:
             name = f" ({x.label!r})" if x.label else ""
             raise ValueError(
@@ -62,8 +57,27 @@ def grad(
     return tuple(results)
 
 
+class _NoGradient:
+    """Where a gradient starts in grad(): adding a contribution to it gives the contribution
+    itself, so a derivative built of Values has no `0 +` node, and an input nothing reaches
+    is told apart from one whose gradient is 0."""
+
+    __slots__ = ()
+
+    def __add__(self, contribution: Any) -> Any:
+        return contribution
+
+    def __repr__(self) -> str:
+        return "NO_GRADIENT"
+
+
+NO_GRADIENT = _NoGradient()
+
+
 def local_derivatives(node: Value) -> tuple[Any, ...]:
     """node's local derivatives as Values: its op's rule from ops.py, run on the operands."""
+    if not node._prev:
+        return ()  # a leaf passes nothing on
     if node._op not in ops.OPS:  # a node of autograd.compile: its edges hold numbers only
         raise TypeError(
             f"cannot differentiate through a {node._op!r} node twice: build the graph without "
@@ -72,9 +86,9 @@ def local_derivatives(node: Value) -> tuple[Any, ...]:
     rule = ops.OPS[node._op].derivatives
     inputs = node._prev if node._arg is None else (*node._prev, node._arg)
     if not anomaly.enabled:
-        return rule(*inputs, node)
+        return rule(node, *inputs)
     with anomaly.paused():  # grad() checks the result as a gradient of the op the user wrote
-        return rule(*inputs, node)
+        return rule(node, *inputs)
 
 
 def jacobian(
@@ -99,11 +113,6 @@ def hessian(f: Callable[..., Value], inputs: Sequence[Real]) -> list[list[float]
     return [
         [0.0] * len(xs) if g is None else _floats(grad(g, xs, allow_unused=True)) for g in first
     ]
-
-
-def _is_one(x: Any) -> bool:
-    # Multiplying by the seed 1.0 changes nothing but would add a node to every drawn derivative.
-    return type(x) is float and x == 1.0
 
 
 def _values(values: Value | Sequence[Value], name: str) -> list[Value]:

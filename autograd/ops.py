@@ -9,9 +9,9 @@ on floats and on Values alike. On floats they give the numbers stored on each no
 forward time (the fast first-order pass); on Values they build the graph of a derivative,
 which can itself be differentiated (higher order).
 
-Calling convention: `value(*inputs)` and `derivatives(*inputs, out)`, where `inputs` are
-the operands' data followed by the op's constant argument, if it has one (the exponent of
-`x ** n`, the slope of leaky_relu).
+Calling convention: `value(*inputs)` and `derivatives(out, *inputs)`, the answer first, where
+`inputs` are the operands' data followed by the op's constant argument, if it has one (the
+exponent of `x ** n`, the slope of leaky_relu).
 """
 
 import math
@@ -112,18 +112,20 @@ def _cos(x: float) -> float:
     return math.cos(x)
 
 
-def _linear(b: float, wx: tuple[float, ...]) -> float:
+def _linear(b: float, *pairs: float) -> float:
+    """b + w1*x1 + ... + wn*xn from b, w1, x1, ..., wn, xn."""
     total = b
-    for i in range(0, len(wx), 2):  # left to right, as micrograd's neuron adds its terms
-        total += wx[i] * wx[i + 1]
+    for i in range(0, len(pairs), 2):  # left to right, as micrograd's neuron adds its terms
+        total += pairs[i] * pairs[i + 1]
     return total
 
 
-def _swapped_pairs(wx: tuple) -> list:
-    swapped = []
-    for w, x in zip(wx[::2], wx[1::2]):
-        swapped += (x, w)  # d(w*x)/dw = x, d(w*x)/dx = w
-    return swapped
+def _linear_derivatives(out, b, *pairs) -> tuple:
+    """1 for b; then d(w*x)/dw = x for each weight and d(w*x)/dx = w for each input."""
+    swapped = [1.0, *pairs]
+    swapped[1::2] = pairs[1::2]  # each weight's slot gets its input
+    swapped[2::2] = pairs[::2]  # each input's slot gets its weight
+    return tuple(swapped)
 
 
 def _sqrt(x: float) -> float:
@@ -161,57 +163,64 @@ def _pow_exponent_derivative(a, out):
 
 
 # ---------------------------------------------------------------------------------------
-# The table. One row per primitive: name, value, local derivatives.
+# The table. One row per primitive: name, value, local derivatives. `OPS[name]` is the only
+# address of a rule: the engine, the drawings, the compiler and grad() all read it there.
+#
+# Two rows raise to a power: `**` is x ** n for a number n (the op's constant argument: no
+# gradient goes to it), `pow` is a ** b with b a Value too (b gets d(a**b)/db = a**b ln a).
 
-ADD = Op("+", lambda a, b: a + b, lambda a, b, out: (1.0, 1.0))
-SUM = Op(  # x1 + x2 + ... + xn in one node, added left to right; the last input is `out`
-    "sum",
-    lambda *xs: sum(xs),
-    lambda *xs_and_out: (1.0,) * (len(xs_and_out) - 1),
-)
-MUL = Op("*", lambda a, b: a * b, lambda a, b, out: (b, a))
-LINEAR = Op(  # a neuron in one node: b + w1*x1 + ... + wn*xn, operands b, w1, x1, ..., wn, xn
-    "linear",
-    lambda b, *wx: _linear(b, wx),
-    lambda b, *wx_and_out: (1.0, *_swapped_pairs(wx_and_out[:-1])),  # 1; x_i for w_i, w_i for x_i
-)
-NEG = Op("neg", lambda x: -x, lambda x, out: (-1.0,))
-POWER = Op(  # x ** n for a number n; d/dx x**0 is 0 even at x = 0 (not 0 * inf), as in PyTorch
-    "**",
-    _checked_power,
-    lambda x, n, out: (n * power(x, n - 1) if n != 0.0 else 0.0,),
-)
-POW = Op(  # a ** b with both a Value
-    "pow",
-    _checked_power,
-    lambda a, b, out: (
-        b * power(a, b - 1) if data(b) != 0.0 else 0.0,  # as for x ** 0 above
-        _pow_exponent_derivative(a, out),
-    ),
-)
-EXP = Op("exp", _exp, lambda x, out: (out,))
-LOG = Op("log", _log, lambda x, out: (1.0 / x,))
-SQRT = Op("sqrt", _sqrt, lambda x, out: (0.5 * power(x, -0.5),))
-TANH = Op("tanh", math.tanh, lambda x, out: (1.0 - out * out,))
-SIGMOID = Op("sigmoid", _sigmoid, lambda x, out: (out * (1.0 - out),))
-SOFTPLUS = Op("softplus", _softplus, lambda x, out: (sigmoid(x),))
-RELU = Op(  # relu'(0) = 0, the convention PyTorch uses at the kink
-    "relu",
-    lambda x: 0.0 if x <= 0.0 else x,  # nan stays nan, as in PyTorch
-    lambda x, out: (1.0 if data(x) > 0.0 else 0.0,),
-)
-LEAKY_RELU = Op(  # slope `alpha` below 0; the derivative at 0 is alpha, as in PyTorch
-    "leaky_relu",
-    lambda x, alpha: alpha * x if x <= 0.0 else x,
-    lambda x, alpha, out: (1.0 if data(x) > 0.0 else alpha,),
-)
-ABS = Op("abs", abs, lambda x, out: (sign(x),))  # abs'(0) = 0, as in PyTorch
-SIN = Op("sin", _sin, lambda x, out: (cos(x),))
-COS = Op("cos", _cos, lambda x, out: (-sin(x),))
-
-# Every primitive by the name a node records in `_op`.
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUM, MUL, LINEAR, NEG, POWER, POW, EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS)
-    + (RELU, LEAKY_RELU, ABS, SIN, COS)
+    for op in (
+        Op("+", lambda a, b: a + b, lambda out, a, b: (1.0, 1.0)),
+        Op(  # x1 + x2 + ... + xn in one node, added left to right
+            "sum",
+            lambda *xs: sum(xs),
+            lambda out, *xs: (1.0,) * len(xs),
+        ),
+        Op("*", lambda a, b: a * b, lambda out, a, b: (b, a)),
+        # A neuron in one node, b + w1*x1 + ... + wn*xn. Its operands are the bias, then each
+        # weight beside its input, b, w1, x1, w2, x2, ...: a term's two factors side by side,
+        # added in the order micrograd's neuron adds them, so the numbers agree to the last bit.
+        Op("linear", _linear, _linear_derivatives),
+        Op("neg", lambda x: -x, lambda out, x: (-1.0,)),
+        Op(  # x ** n, n a number; d/dx x**0 is 0 even at x = 0 (not 0 * inf), as in PyTorch
+            "**",
+            _checked_power,
+            lambda out, x, n: (n * power(x, n - 1) if n != 0.0 else 0.0,),
+        ),
+        Op(  # a ** b, both Values
+            "pow",
+            _checked_power,
+            lambda out, a, b: (
+                b * power(a, b - 1) if data(b) != 0.0 else 0.0,  # as for x ** 0 above
+                _pow_exponent_derivative(a, out),
+            ),
+        ),
+        Op("exp", _exp, lambda out, x: (out,)),
+        Op("log", _log, lambda out, x: (1.0 / x,)),
+        Op("sqrt", _sqrt, lambda out, x: (0.5 * power(x, -0.5),)),
+        Op("tanh", math.tanh, lambda out, x: (1.0 - out * out,)),
+        Op("sigmoid", _sigmoid, lambda out, x: (out * (1.0 - out),)),
+        Op("softplus", _softplus, lambda out, x: (sigmoid(x),)),
+        Op(  # relu'(0) = 0, the convention PyTorch uses at the kink
+            "relu",
+            lambda x: 0.0 if x <= 0.0 else x,  # nan stays nan, as in PyTorch
+            lambda out, x: (1.0 if data(x) > 0.0 else 0.0,),
+        ),
+        Op(  # slope `alpha` below 0; the derivative at 0 is alpha, as in PyTorch
+            "leaky_relu",
+            lambda x, alpha: alpha * x if x <= 0.0 else x,
+            lambda out, x, alpha: (1.0 if data(x) > 0.0 else alpha,),
+        ),
+        Op("abs", abs, lambda out, x: (sign(x),)),  # abs'(0) = 0, as in PyTorch
+        Op("sin", _sin, lambda out, x: (cos(x),)),
+        Op("cos", _cos, lambda out, x: (-sin(x),)),
+    )
 }
+
+
+def linear_terms(operands) -> tuple[Any, list[tuple[Any, Any]]]:
+    """The bias and the (weight, input) pairs of a linear node's operands (or of anything
+    laid out like them: their data, their names)."""
+    return operands[0], list(zip(operands[1::2], operands[2::2]))

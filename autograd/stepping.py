@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from autograd import anomaly
-from autograd.drawing import compact, expression, node_names
-from autograd.engine import Value, topological_order
+from autograd.drawing.dot import draw_dot  # this file sits above the drawing package
+from autograd.drawing.names import compact, expression, node_names
+from autograd.engine import Value, backward_order, backward_pass
 
 if TYPE_CHECKING:
     import graphviz
@@ -52,7 +52,7 @@ class Contribution:
 class Received(NamedTuple):
     step: int  # the index of the step that passed it
     amount: float
-    total: float  # the operand's gradient for this pass once it was added
+    total: float  # the operand's gradient for this pass after that step
 
 
 class BackwardPass:
@@ -60,9 +60,8 @@ class BackwardPass:
 
     def __init__(self, root: Value) -> None:
         self.root = root
-        order = topological_order(root)
-        self.names = node_names(order)  # as draw_text names them: label, or `#position`
-        self.order = order[::-1]  # the steps' order: root first, leaves last
+        self.order = backward_order(root)  # the steps' order: root first, leaves last
+        self.names = node_names(self.order[::-1])  # as draw_text names them: label, or `#i`
         self.step_of = {node: i for i, node in enumerate(self.order)}
         self.received: dict[Value, list[Received]] = {}  # node -> what reached it, in order
 
@@ -137,8 +136,6 @@ class Step:
 
     def draw(self, **kwargs: Any) -> graphviz.Digraph:
         """The graph as it stood at this step: `draw_dot(step.root, step=step, **kwargs)`."""
-        from autograd.drawing import draw_dot  # here: drawing imports this module
-
         return draw_dot(self.root, step=self, **kwargs)
 
     def __str__(self) -> str:
@@ -199,21 +196,17 @@ def backward_steps(root: Value) -> Iterator[Step]:
 
 
 def _steps(root: Value) -> Iterator[Step]:
-    backward_pass = BackwardPass(root)  # on the first next(): the grads as they are then
-    earlier = {node: node.grad for node in backward_pass.order}
-    grads = {root: 1.0}  # d root/d node for this pass alone, summed in backward()'s order
+    backward_pass_record = BackwardPass(root)  # on the first next(): the grads as they are then
+    earlier = {node: node.grad for node in backward_pass_record.order}
     root.grad = earlier[root] + 1.0
-    for index, node in enumerate(backward_pass.order):
-        upstream = grads[node]  # every node is reached from the root, so it has a sum
-        if anomaly.enabled:
-            anomaly.check_backward(node, upstream, node._local)
+    grads = {root: 1.0}  # filled in by the pass that backward() runs, one node at a time
+    for index, node in enumerate(backward_pass(grads)):
+        upstream = grads[node]
         contributions = []
         for operand, local in zip(node._prev, node._local):
-            contribution = local * upstream
-            total = grads[operand] + contribution if operand in grads else 0.0 + contribution
-            grads[operand] = total
-            operand.grad = earlier[operand] + total  # not `+=`: see the module's docstring
-            record = backward_pass.received.setdefault(operand, [])
-            record.append(Received(index, contribution, total))
-            contributions.append(Contribution(operand, local, contribution))
-        yield Step(backward_pass, index, node, upstream, tuple(contributions))
+            contribution = Contribution(operand, local, local * upstream)  # what the pass added
+            operand.grad = earlier[operand] + grads[operand]  # not `+=`: see the module's docstring
+            record = backward_pass_record.received.setdefault(operand, [])
+            record.append(Received(index, contribution.contribution, grads[operand]))
+            contributions.append(contribution)
+        yield Step(backward_pass_record, index, node, upstream, tuple(contributions))
