@@ -15,6 +15,8 @@ from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_e
 from autograd.higher_order import grad, hessian, jacobian
 from autograd.stepping import Step, backward_steps
 
+# `from autograd import *` gives these. autograd.sum and autograd.compile stay out of it, so
+# that the star import never shadows Python's own sum() and compile().
 __all__ = [
     "AnomalyError",
     "GradcheckError",
@@ -22,7 +24,6 @@ __all__ = [
     "Step",
     "Value",
     "backward_steps",
-    "compile",
     "detect_anomaly",
     "draw_dot",
     "draw_text",
@@ -36,6 +37,5 @@ __all__ = [
     "linear",
     "no_grad",
     "set_grad_enabled",
-    "sum",
     "topological_order",
 ]

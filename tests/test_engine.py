@@ -316,3 +316,13 @@ def test_nan_goes_through_as_in_torch(op):
     out = op(Value(float("nan")))
     expected = getattr(torch.nn.functional, op.__name__, getattr(torch, op.__name__, None))
     assert math.isnan(out.data) and math.isnan(expected(torch.tensor(float("nan"))).item())
+
+
+def test_star_import_does_not_shadow_pythons_builtins():
+    namespace: dict = {}
+    exec("from autograd import *", namespace)
+    exec("total = sum([1, 2, 3]); code = compile('1 + 1', '<test>', 'eval')", namespace)
+    assert namespace["total"] == 6 and type(namespace["total"]) is int
+    assert eval(namespace["code"]) == 2
+    assert "Value" in namespace and "backward_steps" in namespace
+    assert autograd.sum([Value(1.0), 2]).data == 3.0 and callable(autograd.compile)
