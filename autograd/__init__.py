@@ -8,9 +8,9 @@
 
 from autograd.anomaly import AnomalyError, detect_anomaly
 from autograd.checks import GradcheckError, gradcheck, gradgradcheck
-from autograd.compiler import Compiled, compile  # noqa: A004  (autograd.compile)
+from autograd.compiler import Compiled, compile  # noqa: A004, F401  (out of __all__)
 from autograd.drawing import draw_dot, draw_text
-from autograd.engine import Value, linear, sum, topological_order  # noqa: A004  (autograd.sum)
+from autograd.engine import Value, linear, sum, topological_order  # noqa: A004, F401
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.higher_order import grad, hessian, jacobian
 from autograd.stepping import Step, backward_steps

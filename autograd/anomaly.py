@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 import traceback
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-enabled = False  # read by every op and by backward
-_created_at: dict[Any, str] = {}  # node -> the user's line that made it, while enabled
+# As grad mode, detect_anomaly belongs to a thread. Every op reads `threads_on` first, which
+# stays 0 while no thread is inside detect_anomaly(), and asks its own thread only when some
+# thread is.
+threads_on = 0
+_count_lock = threading.Lock()
+_local = threading.local()  # per thread: .blocks, a list of (block, on), innermost last
+# node -> the user's line that made it, while some thread checks; weak, so that a node that
+# is no longer used is freed inside a long detect_anomaly() block too
+_created_at: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 _PACKAGE = str(Path(__file__).resolve().parent)
 
@@ -24,32 +33,58 @@ class AnomalyError(RuntimeError):
     """An op or a backward step produced NaN or an infinity inside detect_anomaly()."""
 
 
-@contextlib.contextmanager
-def detect_anomaly() -> Iterator[None]:
+def is_enabled() -> bool:
+    """True inside detect_anomaly() in this thread (and not paused)."""
+    blocks = getattr(_local, "blocks", None)
+    return blocks[-1][1] if blocks else False
+
+
+def checking() -> bool:
+    """What every op asks, the common case first: no thread checks."""
+    return threads_on != 0 and is_enabled()
+
+
+def detect_anomaly() -> contextlib.AbstractContextManager[None]:
     """A context in which the first NaN or infinity, forward or backward, raises AnomalyError.
 
     Slow (it records where every node was made): use it to find a bug, not to train.
     """
-    global enabled
-    previous, enabled = enabled, True
-    try:
-        yield
-    finally:
-        enabled = previous
-        if not enabled:
-            _created_at.clear()
+    return _checks(True)
+
+
+def paused() -> contextlib.AbstractContextManager[None]:
+    """No checks for a moment: while grad() evaluates a derivative rule on Values, whose
+    result it then checks as a gradient, naming the op the user wrote."""
+    return _checks(False)
 
 
 @contextlib.contextmanager
-def paused() -> Iterator[None]:
-    """No checks for a moment: while grad() evaluates a derivative rule on Values, whose
-    result it then checks as a gradient, naming the op the user wrote."""
-    global enabled
-    previous, enabled = enabled, False
+def _checks(on: bool) -> Iterator[None]:
+    blocks = _local.__dict__.setdefault("blocks", [])
+    block = object()  # this block's own entry: blocks may exit out of order
+    was_inside = _inside_detect_anomaly(blocks)
+    blocks.append((block, on))
+    _count_change(was_inside, _inside_detect_anomaly(blocks))
     try:
         yield
     finally:
-        enabled = previous
+        was_inside = _inside_detect_anomaly(blocks)
+        blocks[:] = [entry for entry in blocks if entry[0] is not block]
+        _count_change(was_inside, _inside_detect_anomaly(blocks))
+
+
+def _inside_detect_anomaly(blocks: list) -> bool:
+    return any(on for _, on in blocks)  # paused or not
+
+
+def _count_change(was_inside: bool, now_inside: bool) -> None:
+    """Keep `threads_on` the number of threads inside a detect_anomaly() block."""
+    global threads_on
+    if was_inside != now_inside:
+        with _count_lock:
+            threads_on += 1 if now_inside else -1
+            if threads_on == 0:
+                _created_at.clear()
 
 
 def check_forward(op_name: str, operands: tuple, data: float) -> None:

@@ -98,7 +98,7 @@ class Compiled:
 
     def __call__(self, *args: Any) -> Any:
         flat, shape = _flatten(args)
-        if anomaly.enabled or not grad_mode.enabled:
+        if anomaly.checking() or not grad_mode.recording():
             return self.fn(*args)  # detect_anomaly checks op by op; no_grad wants no graph
         trace = self.traces.get(shape)
         if trace is not None:

@@ -216,7 +216,7 @@ def test_the_flag_is_restored_after_an_anomaly_or_another_exception():
     with pytest.raises(KeyError), detect_anomaly():
         raise KeyError("not an anomaly")
     assert not anomaly_checking_is_on()
-    assert not autograd.anomaly.enabled
+    assert not autograd.anomaly.is_enabled()
 
 
 def test_nested_contexts_keep_checking_until_the_outer_one_ends():
