@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import builtins
 import sys
+import threading
 import warnings
 from collections.abc import Callable
-from numbers import Real
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from autograd import anomaly, grad_mode, ops
 from autograd.engine import Value, topological_order
 
 _PACKAGE = str(Path(__file__).resolve().parent)
+_ONE_TRACE_AT_A_TIME = threading.RLock()  # a compiled function may call another one
 _RETRACE_WARNING_AFTER = 3  # retraces in a row before saying that the trace never fits
 
 # Inline float forms for the ops that fill an MLP, to save a call per node; every other op
@@ -87,7 +89,9 @@ class Compiled:
         self.fn = fn
         self.traces: dict[tuple, _Trace] = {}  # by the shape of the arguments
         self.trace_count = 0  # how many times fn has been traced, for the curious and tests
+        self.eager_because = ""  # why fn cannot be replayed at all, once that is known
         self._retraces_in_a_row = 0
+        self._captured = _Captured(fn)
 
     @property
     def source(self) -> str:
@@ -98,26 +102,45 @@ class Compiled:
 
     def __call__(self, *args: Any) -> Any:
         flat, shape = _flatten(args)
-        if anomaly.checking() or not grad_mode.recording():
+        if anomaly.checking() or not grad_mode.recording() or self.eager_because:
             return self.fn(*args)  # detect_anomaly checks op by op; no_grad wants no graph
-        trace = self.traces.get(shape)
+        key = (shape, _aliases(flat))  # the same Value twice is another trace than two Values
+        trace = self.traces.get(key)
         if trace is not None:
-            result = trace.replay(flat)
+            result = trace.replay(flat) if self._captured.unchanged() else None
             if result is not None:
                 self._retraces_in_a_row = 0
                 return result
             self._note_retrace(trace)
-        return self._trace(args, flat, shape)
+        with _ONE_TRACE_AT_A_TIME:  # tracing patches Value.data for the whole process
+            return self._trace(args, flat, shape, key)
 
-    def _trace(self, args: tuple, flat: list, shape: tuple) -> Any:
+    def _trace(self, args: tuple, flat: list, shape: tuple, key: tuple) -> Any:
         inputs = [x if isinstance(x, Value) else Value(x) for x in flat]
         observed: list[tuple[Value, float, str]] = []
+        blocks_before = grad_mode.blocks_entered()
         with _observing_data(observed):
             result = self.fn(*_unflatten(shape, inputs))
+        if grad_mode.blocks_entered() != blocks_before:
+            self._run_eagerly_from_now_on(
+                "it switches grad mode inside (no_grad, enable_grad or autograd.grad): what it "
+                "computes there is a number of this call, which a replay would repeat stale"
+            )
+            return result
         outputs = _outputs(result)
-        self.traces[shape] = _Trace(inputs, outputs, observed, result)
+        self.traces[key] = _Trace(inputs, outputs, observed, result)
+        self._captured = _Captured(self.fn)  # what fn refers to, as this trace saw it
         self.trace_count += 1
         return result
+
+    def _run_eagerly_from_now_on(self, reason: str) -> None:
+        self.eager_because = reason
+        self.traces.clear()
+        warnings.warn(
+            f"autograd.compile cannot replay this function: {reason}; it runs as it is, "
+            "uncompiled, on every call",
+            stacklevel=4,
+        )
 
     def _note_retrace(self, trace: _Trace) -> None:
         self._retraces_in_a_row += 1
@@ -285,11 +308,14 @@ class _ObservedData:
     def __init__(self, slot: Any, observed: list) -> None:
         self.slot = slot
         self.observed = observed
+        self.thread = threading.get_ident()  # only the tracing thread's reads are its trace's
 
     def __get__(self, node: Any, owner: Any = None) -> Any:
         if node is None:
             return self
         value = self.slot.__get__(node, owner)
+        if threading.get_ident() != self.thread:
+            return value
         caller = sys._getframe(1)
         reader = caller.f_code.co_name
         if not caller.f_code.co_filename.startswith(_PACKAGE) or reader in ("item", "__format__"):
@@ -318,8 +344,58 @@ class _observing_data:
 # --- arguments and results ----------------------------------------------------------------
 
 
+def _aliases(flat: list) -> tuple[int, ...]:
+    """For each argument, the position of the first argument that is the same object: a
+    trace made with f(x, x) computes with one leaf, so it fits only calls that share alike."""
+    first: dict[int, int] = {}
+    return tuple(first.setdefault(id(x), i) for i, x in enumerate(flat))
+
+
+class _Captured:
+    """What a function refers to by name, outside its arguments: the cells of its closure
+    and the globals its code names. A replay fits only while each is the same object:
+    after `w = Value(2.0)` or `scale = 0.7`, a replay would compute with the old one. (A
+    Value replaced deeper inside an object, `model.layers[0] = ...`, is not seen.)"""
+
+    def __init__(self, fn: Any) -> None:
+        function = getattr(fn, "__func__", fn)  # a bound method: its function, and self below
+        code = getattr(function, "__code__", None)
+        namespace = getattr(function, "__globals__", {})
+        self.cells = tuple(getattr(function, "__closure__", None) or ())
+        self.contents = [_cell_contents(cell) for cell in self.cells]
+        self.namespace = namespace
+        names = code.co_names if code is not None else ()
+        self.names = [name for name in names if name in namespace]
+        self.objects = [namespace[name] for name in self.names]
+        self.owner = getattr(fn, "__self__", None)
+        self.fn = fn
+
+    def unchanged(self) -> bool:
+        if getattr(self.fn, "__self__", None) is not self.owner:
+            return False
+        for cell, seen in zip(self.cells, self.contents):
+            if _cell_contents(cell) is not seen:
+                return False
+        get = self.namespace.get
+        return all(get(name) is seen for name, seen in zip(self.names, self.objects))
+
+
+_EMPTY_CELL = object()
+
+
+def _cell_contents(cell: Any) -> Any:
+    try:
+        return cell.cell_contents
+    except ValueError:  # a name of the enclosing function that is not assigned yet
+        return _EMPTY_CELL
+
+
 def _flatten(args: Any) -> tuple[list, tuple]:
-    """The numbers and Values in `args`, in order, and the shape they sit in."""
+    """The numbers and Values in `args`, in order, and the shape they sit in.
+
+    A bool or an int is part of the shape, not a number of the trace: code branches on it
+    (`if training:`) or counts with it (`range(n)`), so each value gets its own trace.
+    """
     flat: list = []
     shape: list = []
     stack = [args]
@@ -331,6 +407,8 @@ def _flatten(args: Any) -> tuple[list, tuple]:
         elif isinstance(item, Value):
             shape.append("v")
             flat.append(item)
+        elif isinstance(item, Integral):  # bool too
+            shape.append((type(item), item))
         elif isinstance(item, Real):
             shape.append("n")
             flat.append(item)
@@ -353,6 +431,8 @@ def _unflatten(shape: tuple, values: list[Value]) -> tuple:
             stack.append((container, remaining - 1))
         if token in ("v", "n"):
             container.append(next(items))
+        elif type(token) is tuple:  # a bool or an int, as it was given
+            container.append(token[1])
         else:
             child: list = []
             container.append(child)
@@ -366,7 +446,8 @@ def _outputs(result: Any) -> list[Value]:
         return [result]
     if isinstance(result, (tuple, list)) and result and isinstance(result[0], Value):
         extras, shape = _flatten(result[1:])
-        if all(isinstance(x, Value) for x in extras):
+        numbers_left = any(type(token) is tuple for token in shape)  # an int would be replayed
+        if all(isinstance(x, Value) for x in extras) and not numbers_left:
             return [result[0], *extras]
     raise TypeError(
         "a compiled function must return its loss as a Value, or a tuple (loss, Values...); "

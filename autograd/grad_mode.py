@@ -15,7 +15,9 @@ from collections.abc import Iterator
 # stack only when some thread has.
 threads_off = 0
 _count_lock = threading.Lock()
-_local = threading.local()  # per thread: .blocks, a list of (block, mode), innermost last
+_local = threading.local()  # per thread: .blocks, a list of (block, mode), innermost last,
+# and .entered, how many blocks this thread has entered (autograd.compile asks whether the
+# function it traces switched modes: what it computed then cannot be replayed)
 
 
 def is_grad_enabled() -> bool:
@@ -28,6 +30,7 @@ def is_grad_enabled() -> bool:
 def set_grad_enabled(mode: bool) -> Iterator[None]:
     """A context (or decorator) in which ops record the graph if `mode` is true."""
     blocks = _local.__dict__.setdefault("blocks", [])
+    _local.entered = blocks_entered() + 1
     block = object()  # this block's own entry, whatever happens to the others
     was = is_grad_enabled()
     blocks.append((block, bool(mode)))
@@ -38,6 +41,11 @@ def set_grad_enabled(mode: bool) -> Iterator[None]:
         was = is_grad_enabled()
         blocks[:] = [entry for entry in blocks if entry[0] is not block]
         _count_change(was, is_grad_enabled())
+
+
+def blocks_entered() -> int:
+    """How many set_grad_enabled blocks (no_grad, enable_grad, grad()) this thread entered."""
+    return getattr(_local, "entered", 0)
 
 
 def _count_change(was: bool, now: bool) -> None:
