@@ -97,6 +97,7 @@ def binary_cross_entropy(
     is the stable form."""
     _check_reduction(reduction)
     inputs, targets = _batch(input, target, "binary_cross_entropy")
+    _check_probability_targets(targets, "binary_cross_entropy")
     losses = []
     for p, y in zip(inputs, targets):
         if isinstance(p, Value) and not 0.0 <= p.data <= 1.0:
@@ -117,6 +118,7 @@ def binary_cross_entropy_with_logits(
     softplus(x) - x·y = max(x, 0) - x·y + log(1 + e^-|x|), which never overflows."""
     _check_reduction(reduction)
     inputs, targets = _batch(input, target, "binary_cross_entropy_with_logits")
+    _check_probability_targets(targets, "binary_cross_entropy_with_logits")
     return _reduce([_value(x).softplus() - x * y for x, y in zip(inputs, targets)], reduction)
 
 
@@ -227,6 +229,18 @@ def _clamped_log(p: Scalar) -> Value:
 
 
 _EXP_MINUS_100 = math.exp(-100.0)  # below this, log is clamped to -100
+
+
+def _check_probability_targets(targets: list, name: str) -> None:
+    # Outside [0, 1] the formula still returns a number, even a negative one, and training
+    # follows it somewhere meaningless: refuse, as PyTorch's binary_cross_entropy does.
+    for y in targets:
+        if not 0.0 <= _data(y) <= 1.0:  # also catches nan
+            raise ValueError(
+                f"{name} takes targets in [0, 1], the probability of class 1; got {_data(y)!r} "
+                "(labels -1/+1 become 0/1 with (y + 1) / 2, or use hinge_loss; "
+                "class indices 0..k-1 want cross_entropy)"
+            )
 
 
 def _check_class(y, n_classes: int, name: str) -> None:

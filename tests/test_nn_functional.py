@@ -202,6 +202,12 @@ def test_bad_reduction_names_the_choices(call):
         (lambda: F.hinge_loss([Value(1.0)], [0]), "labels -1 and \\+1; got 0.0"),
         (lambda: F.cross_entropy([Value(1.0), Value(2.0)], 2), "class indices 0..1; got 2"),
         (lambda: F.binary_cross_entropy([Value(1.5)], [1.0]), "probabilities in \\[0, 1\\]"),
+        # targets outside [0, 1] gave a loss, even a negative one: -1/+1 labels, a class index 2
+        (lambda: F.binary_cross_entropy([Value(0.3)], [-1]), "targets in \\[0, 1\\].*got -1.0"),
+        (lambda: F.binary_cross_entropy([Value(0.3)], [2]), "got 2.0 .*cross_entropy"),
+        (lambda: F.binary_cross_entropy_with_logits([Value(3.0)], [-1]), "\\(y \\+ 1\\) / 2"),
+        (lambda: F.binary_cross_entropy_with_logits(Value(3.0), 2.0), "targets in \\[0, 1\\]"),
+        (lambda: F.binary_cross_entropy_with_logits([Value(0.0)], [float("nan")]), "got nan"),
         (lambda: F.softmax([]), "at least one score"),
     ],
 )
