@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autograd.drawing.dot import draw_dot  # this file sits above the drawing package
-from autograd.drawing.names import compact, expression, node_names
+from autograd.drawing.names import carried, compact, expression, node_names
 from autograd.engine import Value, backward_order, backward_pass
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class Step:
     def carried(self, contribution: Contribution) -> str:
         """What an edge carries back, as the chain rule computes it: `1 × -2 = -2`."""
         c = contribution
-        return f"{compact(c.local)} × {compact(self.upstream)} = {compact(c.contribution)}"
+        return carried(c.local, self.upstream, c.contribution)
 
     def draw(self, **kwargs: Any) -> graphviz.Digraph:
         """The graph as it stood at this step: `draw_dot(step.root, step=step, **kwargs)`."""

@@ -29,9 +29,10 @@ def test_readme_neuron_draws():
     x = [Value(1.0), Value(-2.0)]
     y = n(x)
     source = draw_dot(y).source
-    # The neuron's edges carry x_i (from w_i), w_i (from x_i) and 1 (from the bias).
+    # The neuron's edges carry x_i (from w_i), w_i (from x_i) and 1 (from the bias): since
+    # issue 10 each in the cell of the linear node that its edge runs into.
     for local in (1.0, n.w[0].data, 1.0, n.w[1].data, -2.0):
-        assert f"[label={local:.4g}]" in source
+        assert f"<TD>{local:.4g}</TD>" in source
 
 
 def test_lecture_expression_L():

@@ -8,6 +8,7 @@ without it, a drawing fails with one line saying how to install it.
 from __future__ import annotations
 
 import functools
+import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -40,16 +41,38 @@ def drawing_class() -> type[graphviz.Digraph]:
 
     class Drawing(graphviz.Digraph):
         # Jupyter's display (_repr_mimebundle_) calls pipe(), and view() calls render().
+        # A drawing whose nodes are pinned where an earlier layout put them (the frames of a
+        # backward pass, see layout.py) is drawn by `neato -n2`, which keeps every position.
+        pinned = False
+
         def pipe(self, *args: Any, **kwargs: Any) -> bytes | str:
+            if self.pinned:
+                kwargs.setdefault("neato_no_op", 2)
             try:
                 return super().pipe(*args, **kwargs)
             except graphviz.ExecutableNotFound:
                 raise GraphvizNotFoundError(INSTALL_HINT) from None
 
-        def render(self, *args: Any, **kwargs: Any) -> str:
+        def render(self, filename: Any = None, *args: Any, **kwargs: Any) -> str:
+            """As graphviz's render(); and `render("graph.png")` writes graph.png, in the format
+            its extension names, and leaves no DOT source file behind (cleanup=False keeps it)."""
+            if self.pinned:
+                kwargs.setdefault("neato_no_op", 2)
+            if filename is not None and not args and _format_of(filename, kwargs):
+                kwargs["outfile"] = filename
+                kwargs.setdefault("cleanup", True)
+                filename = None
             try:
-                return super().render(*args, **kwargs)
+                return super().render(filename, *args, **kwargs)
             except graphviz.ExecutableNotFound:
                 raise GraphvizNotFoundError(INSTALL_HINT) from None
+
+    def _format_of(filename: Any, kwargs: dict[str, Any]) -> str | None:
+        """The format that filename's extension names (`png` for graph.png), when it names
+        one and nothing else says where or how to write: else None (graphviz's own rules)."""
+        suffix = os.path.splitext(os.fspath(filename))[1].lstrip(".").lower()
+        if "outfile" in kwargs or suffix not in graphviz.FORMATS:
+            return None
+        return suffix if kwargs.get("format") in (None, suffix) else None
 
     return Drawing

@@ -40,6 +40,13 @@ def node_names(order: list[Value]) -> dict[Value, str]:
     return names
 
 
+def drawn_name(node: Value, names: dict[Value, str]) -> str:
+    """The name a drawing writes in node's box: its label as it is (a newline breaks the line)
+    when it names this node alone, else its name from node_names (`#3`, `w#5`)."""
+    name = names[node]
+    return node.label if node.label and name == visible(node.label) else name
+
+
 def expression(node: Value, names: dict[Value, str]) -> str:
     """What computed `node`, for draw_text: `a * b`, `x ** 2`, `tanh(n)`, `leaky_relu(x, 0.01)`."""
     args = [names[operand] for operand in node._prev]
@@ -54,9 +61,12 @@ def expression(node: Value, names: dict[Value, str]) -> str:
 
 
 def number(x: float) -> str:
-    """A node's data or grad as its box shows it."""
-    # 4 decimals as in micrograd's lecture; past a million, an exponent keeps the box narrow.
-    return f"{x:.4f}" if abs(x) < 1e6 else f"{x:.4e}"
+    """A node's data or grad as its box shows it: 2.0000, 1.0000e-06, 1.0000e+300."""
+    # 4 decimals as in micrograd's lecture; past a million an exponent keeps the box narrow,
+    # and below 0.001 it keeps the digits: a vanishing 1e-06 must not read 0.0000.
+    if x == 0 or 1e-3 <= abs(x) < 1e6 or x != x:  # x != x: nan
+        return f"{x:.4f}"
+    return f"{x:.4e}"
 
 
 def compact(x: float) -> str:
@@ -67,6 +77,11 @@ def compact(x: float) -> str:
 def edge_number(local: Any) -> str:
     """A local derivative, as an edge shows it."""
     return f"{plain(local):.4g}"  # compact: -3, 0.5, 0.4199
+
+
+def carried(local: float, upstream: float, contribution: float) -> str:
+    """What an edge carries back at its op's step, as the chain rule computes it: `1 × -2 = -2`."""
+    return f"{compact(local)} × {compact(upstream)} = {compact(contribution)}"
 
 
 def plain(x: Any) -> float:

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from autograd.drawing.modules import Box
-from autograd.drawing.names import compact, html_text, number, table_label
-from autograd.engine import Value
+from autograd.drawing.names import carried, compact, html_text, number, plain, table_label
+from autograd.engine import Value, gradients
 
 
 class DrawnContribution(Protocol):
@@ -71,31 +71,61 @@ def check_step(step: Any, root: Value) -> None:
 FILL = {"final": "#c8e6c9", "current": "#ffb74d", "partial": "#fff59d", "unreached": "#ffffff"}
 _LEGEND = {
     "final": "grad final",
-    "current": "passing its grad on",
+    "current": "passing it on",
     "partial": "grad so far",
-    "unreached": "nothing yet: grad ?",
+    "unreached": "grad ?",
 }
 PASSING = "#d84315"  # this step's node's border, and the edges carrying its contributions
 MUTED = "#757575"  # text of nodes not reached yet, and of cut edges
 
 
-def legend(step: DrawnStep) -> str:
-    """The graph's label: the step's title line over a key to the colours."""
+TITLE_WIDTH = 460  # points at 14 pt: the title lines wrap within it, and the key fits
+TITLE_LINES = 3  # lines kept for the title, so that every frame of a pass has the same size
+
+
+def legend(step: DrawnStep | None, fontsize: float = 14.0) -> str:
+    """The graph's label: the step's title (wrapped, in a box of fixed size) over a key to the
+    colours. Without a step, the box alone: the room a layout keeps for it."""
     keys = "".join(f'<TD BORDER="1" BGCOLOR="{FILL[s]}">{_LEGEND[s]}</TD>' for s in FILL)
-    edge = f'<TD><FONT COLOR="{PASSING}">edges: local × upstream = contribution</FONT></TD>'
-    title = f'<TD COLSPAN="5"><B>{html_text(step.title())}</B></TD>'
-    return f'<<TABLE BORDER="0" CELLSPACING="4"><TR>{title}</TR><TR>{keys}{edge}</TR></TABLE>>'
-
-
-def value_at_step(step: DrawnStep, node: Value) -> dict[str, str]:
-    """A value's box at the step: filled by its state, its grad cell as `grad_at` writes it."""
-    state = step.state(node)
-    cells = (
-        html_text(node.label or step.name(node)),  # unlabelled: `#3`, as the title says
-        f"data {number(node.data)}",
-        html_text(grad_at(step, node, state)),
+    edge = "edges: local × upstream = contribution"
+    edge = f'<TD COLSPAN="4"><FONT COLOR="{PASSING}">{edge}</FONT></TD>'
+    scale = fontsize / 14.0
+    width, height = round(TITLE_WIDTH * scale), round(TITLE_LINES * fontsize * 1.25)
+    # Wrapped at 8 pt a character of bold 14 pt text, so that the lines fit TITLE_WIDTH.
+    lines = wrap(step.title(), int(TITLE_WIDTH / 8)) if step is not None else []
+    text = "<BR/>".join(html_text(line) for line in lines) or " "
+    title = (
+        f'<TD COLSPAN="4" FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{height}"'
+        f' BALIGN="LEFT" ALIGN="LEFT"><B>{text}</B></TD>'
     )
-    border = f'BORDER="2" COLOR="{PASSING}"' if state == "current" else 'BORDER="0"'
+    return (
+        f'<<TABLE BORDER="0" CELLSPACING="4"><TR>{title}</TR><TR>{keys}</TR>'
+        f"<TR>{edge}</TR></TABLE>>"
+    )
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """text in lines of at most `width` characters, broken at spaces."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def value_at_step(
+    step: DrawnStep, node: Value, name: str, widest: WholePass | None = None
+) -> dict[str, str]:
+    """A value's box at the step: filled by its state, its grad cell as `grad_at` writes it.
+    With `widest`, the box as wide as it gets in the pass, for the layout (pin in layout.py)."""
+    state = step.state(node)
+    grad = grad_at(step, node, state) if widest is None else widest.widest_grad(node)
+    cells = (html_text(name), f"data {number(node.data)}", html_text(grad))
+    # The layout makes room for the current node's thicker border around every box.
+    thick = state == "current" or widest is not None
+    border = f'BORDER="2" COLOR="{PASSING}"' if thick else 'BORDER="0"'
     table = (
         f'<TABLE {border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="{FILL[state]}">'
     )
@@ -109,14 +139,45 @@ def grad_at(step: DrawnStep, node: Value, state: str) -> str:
     """The grad cell at a step: `grad ?`, `grad so far 2.0000`, `grad 2 + 2 = 4.0000`."""
     if state == "unreached":
         return "grad ?"
-    terms = step.received(node)
-    text = number(step.grad(node))
+    return grad_text(step.received(node), step.grad(node), state == "partial")
+
+
+def grad_text(terms: Sequence[float], total: float | None, partial: bool) -> str:
+    text = number(total if total is not None else 0.0)
     if len(terms) > 1:  # a node that feeds several ops: show what was summed
         shown = [term(t) for t in terms] if len(terms) <= 4 else [term(t) for t in terms[:3]]
         if len(terms) > 4:
             shown.append(f"… ({len(terms)} terms)")
         text = f"{' + '.join(shown)} = {text}"
-    return f"grad so far {text}" if state == "partial" else f"grad {text}"
+    return f"grad so far {text}" if partial else f"grad {text}"
+
+
+class WholePass:
+    """The whole backward pass of a graph, computed ahead (nothing written to .grad): what
+    every node will receive, so that a layout can make room for the widest text of each."""
+
+    def __init__(self, root: Value, order: list[Value]) -> None:
+        self.grads = gradients({root: 1.0})
+        self.terms: dict[Value, list[float]] = {}  # node -> its contributions, in pass order
+        for node in reversed(order):  # backward order: every node after all its users
+            upstream = self.grads[node]
+            for operand, local in zip(node._prev, node._local):
+                self.terms.setdefault(operand, []).append(plain(local) * plain(upstream))
+
+    def widest_grad(self, node: Value) -> str:
+        """The widest text node's grad cell shows in the pass (by characters)."""
+        terms = self.terms.get(node, [])
+        texts = ["grad ?", grad_text(terms, self.grads[node], False)]
+        total = 0.0
+        for k, amount in enumerate(terms, 1):
+            total += amount  # in the order backward() adds them
+            texts.append(grad_text(terms[:k], total, True))
+        return max(texts, key=len)
+
+    def carried(self, node: Value, local: Any) -> str:
+        """What an edge into node's op carries at node's step: `local × upstream = it`."""
+        upstream = plain(self.grads[node])
+        return carried(plain(local), upstream, plain(local) * upstream)
 
 
 def term(x: float) -> str:
