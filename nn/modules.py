@@ -137,6 +137,14 @@ class Neuron(Module):
         self.b = Value(0.0)
         self.activation = activation if nonlin else "linear"  # nonlin=False: micrograd's name
         _init.INITS[init](self, _generator(seed))
+        self.label_parameters()
+
+    def label_parameters(self, prefix: str = "") -> None:
+        """Name the parameters after where they live, for drawings: `w1`, `w2`, `b`, and
+        inside a layer of a model `L1.n3.w2`. Only labels change; the numbers do not."""
+        for i, w in enumerate(self.w, 1):
+            w.label = f"{prefix}w{i}"  # w_i multiplies the input x_i
+        self.b.label = f"{prefix}b"
 
     @property
     def nonlin(self) -> bool:
@@ -176,6 +184,12 @@ class Layer(Module):
         # Drawn for the layer as a whole, row by row: Xavier and He need its fan_out, and
         # uniform draws the same numbers, in the same order, as micrograd's neurons did.
         _init.INITS[init](self, _generator(seed))
+        self.label_parameters()
+
+    def label_parameters(self, prefix: str = "") -> None:
+        """Name the parameters `n3.w2` (neuron 3's weight on input 2), `n3.b`, after `prefix`."""
+        for j, neuron in enumerate(self.neurons, 1):
+            neuron.label_parameters(f"{prefix}n{j}.")
 
     def __call__(self, x: Value | Real | Sequence[Value | Real]) -> Value | list[Value]:
         if isinstance(x, (Value, Real)):  # one input, or a one-neuron layer's output
@@ -228,6 +242,8 @@ class MLP(Module):
             )
             for i in range(len(nouts))
         ]
+        for k, layer in enumerate(self.layers, 1):
+            layer.label_parameters(f"L{k}.")  # L1.n3.w2: layer 1, neuron 3, the weight on input 2
         # The architecture, which nn.save writes so that nn.load can rebuild the model.
         self.nin = nin
         self.nouts = list(nouts)
