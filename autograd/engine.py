@@ -27,13 +27,11 @@ class Value:
     # The fields every node has, in slots (small and quick); `__dict__` takes the attributes
     # a user's code adds (`p.m = 0.0` in a hand-written Adam), made only when one is set;
     # `__weakref__` lets detect_anomaly remember nodes without keeping them alive.
-    __slots__ = ("data", "grad", "label", "_op", "_prev", "_local", "_arg")
+    __slots__ = ("data", "grad", "_label", "_op", "_prev", "_local", "_arg")
     __slots__ += ("__dict__", "__weakref__")
     __array_ufunc__ = None  # lets `numpy.float64(2) * v` fall through to Value.__rmul__
 
     def __init__(self, data: Real, label: str = "") -> None:
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str; got {type(label).__name__}: {label!r}")
         self.data = data if type(data) is float else _to_float(data)
         self.grad = 0.0
         self.label = label
@@ -51,6 +49,35 @@ class Value:
 
     def item(self) -> float:
         return self.data
+
+    @property
+    def label(self) -> str:
+        """The node's name in drawings and messages ('' for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:  # checked here, not when a drawing reads it
+        if not isinstance(label, str):
+            raise TypeError(
+                f"label must be a str, the node's name in drawings; got "
+                f"{type(label).__name__}: {label!r} (write label=str(...) to use its text)"
+            )
+        self._label = label
+
+    # --- what a Value is not: a Python number, or something with an order --------------
+    # float(v), round(v), math.tanh(v) and v > 0 would drop out of the graph, so each says
+    # what to write instead.
+
+    def __float__(self) -> float:
+        raise TypeError(_NOT_A_NUMBER)
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        raise TypeError(_NOT_A_NUMBER)
+
+    def __lt__(self, other: Any) -> bool:
+        raise TypeError(_NOT_ORDERED)
+
+    __le__ = __gt__ = __ge__ = __lt__
 
     # --- arithmetic -------------------------------------------------------------------
     # `type(other) is Value` first: the common case costs one check; anything else (an int,
@@ -96,8 +123,8 @@ class Value:
 
     def __truediv__(self, other: Value | Real) -> Value:  # a / b = a * b**-1
         if isinstance(other, Value):
-            return self * other**-1
-        return self * float(other) ** -1 if isinstance(other, Real) else NotImplemented
+            return self * _divisor(other) ** -1
+        return self * _divisor(float(other)) ** -1 if isinstance(other, Real) else NotImplemented
 
     def __radd__(self, other: Real) -> Value:  # 1 + v
         return self + other
@@ -109,7 +136,7 @@ class Value:
         return -self + other
 
     def __rtruediv__(self, other: Real) -> Value:  # 1 / v = v**-1 * 1
-        return self**-1 * other
+        return _divisor(self) ** -1 * other
 
     # --- functions ----------------------------------------------------------------------
 
@@ -290,7 +317,7 @@ def _apply(
     node = object.__new__(Value)
     node.data = data
     node.grad = 0.0
-    node.label = ""
+    node._label = ""
     node._op = name
     node._prev = operands
     node._local = op.derivatives(data, *inputs)
@@ -298,6 +325,14 @@ def _apply(
     if checking:
         anomaly.remember(node)
     return node
+
+
+def _divisor(divisor: Any) -> Any:
+    """A Value or a float to divide by. Division by 0 is said here: the power rule would
+    speak of raising 0.0 to the power -1."""
+    if (divisor.data if isinstance(divisor, Value) else divisor) == 0.0:
+        raise ZeroDivisionError("division by zero: the divisor is 0.0")
+    return divisor
 
 
 def _as_operand(other: Any) -> Value | None:
@@ -315,6 +350,16 @@ def _as_value(number: Any) -> Value:
     if not isinstance(number, Real):
         raise TypeError(f"expected a Value or a number; got {type(number).__name__}: {number!r}")
     return Value(number)
+
+
+_NOT_A_NUMBER = (
+    "a Value is a node of the graph, not a Python number: use v.data (or v.item()) for its "
+    "number, or the Value's own method (v.tanh(), v.exp(), v.log()...) to stay in the graph"
+)
+_NOT_ORDERED = (
+    "Values are not compared: compare their numbers, as in `v.data > 0` (a comparison has "
+    "no derivative, so it is no op of the graph)"
+)
 
 
 def _to_float(data: Any) -> float:

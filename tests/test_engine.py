@@ -221,8 +221,8 @@ FAILURES = {
     "(-8) ** Value(1/3)": ([-8.0, 1 / 3], lambda a, b: a**b, ValueError, "real"),
     "0 ** -1": ([0.0], lambda a: a**-1, ZeroDivisionError, "negative power"),
     "0 ** Value(-1)": ([0.0, -1.0], lambda a, b: a**b, ZeroDivisionError, "negative power"),
-    "1 / Value(0)": ([0.0], lambda a: 1 / a, ZeroDivisionError, "negative power"),
-    "Value / Value(0)": ([1.0, 0.0], lambda a, b: a / b, ZeroDivisionError, "negative power"),
+    "1 / Value(0)": ([0.0], lambda a: 1 / a, ZeroDivisionError, "division by zero"),
+    "Value / Value(0)": ([1.0, 0.0], lambda a, b: a / b, ZeroDivisionError, "division by zero"),
 }
 
 
@@ -326,3 +326,41 @@ def test_star_import_does_not_shadow_pythons_builtins():
     assert eval(namespace["code"]) == 2
     assert "Value" in namespace and "backward_steps" in namespace
     assert autograd.sum([Value(1.0), 2]).data == 3.0 and callable(autograd.compile)
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        float,
+        round,
+        lambda v: round(v, 2),
+        math.tanh,
+        math.exp,
+        lambda v: v > 0,
+        lambda v: v <= 1.0,
+        lambda v: 0 < v,
+        lambda v: sorted([v, Value(1.0)]),
+    ],
+    ids=["float", "round", "round 2", "math.tanh", "math.exp", ">", "<=", "0 <", "sorted"],
+)
+def test_using_a_value_as_a_python_number_says_what_to_write(use):
+    with pytest.raises(TypeError, match=r"v\.data|compare their numbers"):
+        use(Value(0.5))
+
+
+def test_a_label_that_is_not_text_is_refused_where_it_is_set():
+    v = Value(1.0)
+    with pytest.raises(TypeError, match="label must be a str.*got int: 3"):
+        v.label = 3
+    with pytest.raises(TypeError, match="label must be a str"):
+        Value(1.0, label=None)
+    v.label = "w"
+    assert v.label == "w" and (v * 2).label == ""
+
+
+def test_dividing_by_zero_says_so():
+    for divide in (lambda: 1 / Value(0.0), lambda: Value(1.0) / 0, lambda: Value(1.0) / Value(0)):
+        with pytest.raises(ZeroDivisionError, match="division by zero"):
+            divide()
+    with pytest.raises(ZeroDivisionError, match="negative power"):
+        Value(0.0) ** -1  # a power written as a power is still spoken of as one
