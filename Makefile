@@ -5,12 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint dist-check graphviz notebooks clean bench
+.PHONY: demo test lint dist-check graphviz chromium notebooks clean bench
 
 demo: $(VENV)/.runtime graphviz
 	$(BIN)/python -m nn.demo
 
-test: $(VENV)/.test graphviz lint
+test: $(VENV)/.test graphviz chromium lint
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory dist-check
 
@@ -47,6 +47,18 @@ graphviz:
 	  command -v dot >/dev/null 2>&1 || { \
 	    echo "Graphviz's dot program is missing: install it (sudo apt-get install graphviz, or brew install graphviz) and run make again"; \
 	    exit 1; }; }
+
+# Headless Chromium and its driver, for the explorer's browser tests (tests/test_explorer.py);
+# without them those tests skip. Installed where we can (root with apt-get), like dot.
+chromium:
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Chromium and chromedriver with apt-get"; \
+	    apt-get update -qq; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  fi; \
+	  { command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || \
+	    echo "Chromium is missing, so the explorer's browser tests will skip: install it (sudo apt-get install chromium chromium-driver) to run them"; }
 
 # Build the wheel and the sdist, and check that each installs into a clean environment,
 # imports from there (not from this checkout), and ships the licence and py.typed.

@@ -11,6 +11,7 @@ from autograd.checks import GradcheckError, gradcheck, gradgradcheck
 from autograd.compiler import Compiled, compile  # noqa: A004, F401  (out of __all__)
 from autograd.drawing import draw_dot, draw_text
 from autograd.engine import Value, linear, sum, topological_order  # noqa: A004, F401
+from autograd.explorer import explore
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.higher_order import grad, hessian, jacobian
 from autograd.stepping import Step, backward_steps
@@ -28,6 +29,7 @@ __all__ = [
     "draw_dot",
     "draw_text",
     "enable_grad",
+    "explore",
     "grad",
     "gradcheck",
     "gradgradcheck",
