@@ -20,9 +20,12 @@ previous lr (which also follows an lr you change by hand; these do not).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from numbers import Real
+from typing import Any
 
-from nn.optim.optimizers import Optimizer
+from nn.modules import StateDictError
+from nn.optim.optimizer import Optimizer
 
 
 class LRScheduler:
@@ -56,6 +59,36 @@ class LRScheduler:
     def get_last_lr(self) -> list[float]:
         """The lr of each group, as the last step() set it."""
         return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """As torch's: the scheduler's attributes but the optimizer (its counter last_epoch,
+        base_lrs, the last lrs and its settings), as plain numbers. LambdaLR's functions are
+        code, not numbers, and are not saved: a resumed LambdaLR is built with them again."""
+        return {
+            key: list(value) if isinstance(value, list) else value
+            for key, value in vars(self).items()
+            if key not in ("optimizer", "lr_lambdas")
+        }
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Take the counter and settings of `state_dict`, from state_dict() of a scheduler of
+        the same kind on as many parameter groups. The optimizer's lrs are its own state_dict's
+        to restore. Checked whole before anything changes."""
+        own = self.state_dict()
+        if not isinstance(state_dict, Mapping) or set(state_dict) != set(own):
+            got = sorted(map(str, state_dict)) if isinstance(state_dict, Mapping) else state_dict
+            raise StateDictError(
+                f"a {type(self).__name__}'s state_dict has the keys {sorted(own)}; got {got} "
+                "(was it saved from another scheduler?)"
+            )
+        for key, value in state_dict.items():
+            if not _fits(value, own[key], whole=key in _COUNTS):
+                raise StateDictError(
+                    f"{type(self).__name__} state {key!r} should be like {own[key]!r}; "
+                    f"got {value!r}"
+                )
+        for key, value in state_dict.items():
+            setattr(self, key, list(value) if isinstance(value, list) else value)
 
 
 class LambdaLR(LRScheduler):
@@ -141,3 +174,20 @@ class CosineAnnealingLR(LRScheduler):
     def lr_at(self, base_lr: float, t: int) -> float:
         cosine = (1 + math.cos(math.pi * t / self.T_max)) / 2  # from 1 down to 0
         return self.eta_min + (base_lr - self.eta_min) * cosine
+
+
+_COUNTS = ("last_epoch", "step_size", "T_max", "total_iters")  # whole numbers
+
+
+def _fits(value: Any, like: Any, whole: bool) -> bool:
+    """Is `value` a number where `like` is one (an int if `whole`), or a list of as many
+    numbers where `like` is a list?"""
+    if isinstance(like, list):
+        return isinstance(value, list) and len(value) == len(like) and all(map(_is_number, value))
+    if whole:
+        return _is_number(value) and isinstance(value, int)
+    return _is_number(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)

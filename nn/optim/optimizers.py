@@ -19,73 +19,17 @@ PyTorch's documentation, so that on the same gradients the numbers agree with to
 
 Parameters can be given in groups with their own settings, as in torch:
 `SGD([{"params": a, "lr": 0.1}, {"params": b}], lr=0.01)`. Learning-rate schedules are in
-`nn.optim.lr_scheduler`.
+`nn.optim.lr_scheduler`; the base class, with state_dict() to save and resume, in optimizer.py.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import Any
 
-from autograd import Value
+from nn.optim.optimizer import Optimizer, Params, at_least
 
-Params = Iterable[Value] | Iterable[dict[str, Any]]
-
-
-class Optimizer:
-    """The base: parameter groups, per-parameter state, zero_grad and step."""
-
-    def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
-        self.defaults = defaults
-        self.state: dict[Value, dict[str, Any]] = {}  # keyed by the Value itself
-        self.param_groups: list[dict[str, Any]] = []
-        if isinstance(params, Value):
-            raise TypeError("params must be a list of Values, like model.parameters(); got a Value")
-        groups = list(params)
-        if not groups:
-            raise ValueError("optimizer got an empty parameter list")
-        for group in groups if isinstance(groups[0], dict) else [{"params": groups}]:
-            self.add_param_group(group)
-
-    def add_param_group(self, group: dict[str, Any]) -> None:
-        params = group["params"]
-        params = [params] if isinstance(params, Value) else list(params)
-        for p in params:
-            if not isinstance(p, Value):
-                raise TypeError(f"an optimizer can only optimise Values; got {p!r}")
-        unknown = set(group) - set(self.defaults) - {"params", "initial_lr"}
-        if unknown:
-            known = ", ".join(self.defaults)
-            raise ValueError(f"unknown settings {sorted(unknown)}; choose from {known}")
-        group = {**self.defaults, **group, "params": params}
-        self._check(group)
-        self.param_groups.append(group)
-
-    def zero_grad(self) -> None:
-        for group in self.param_groups:
-            for p in group["params"]:
-                p.grad = 0.0
-
-    decoupled_weight_decay = False  # AdamW shrinks the weight itself instead
-
-    def step(self) -> None:
-        for group in self.param_groups:
-            wd = 0.0 if self.decoupled_weight_decay else group.get("weight_decay", 0.0)
-            for p in group["params"]:
-                # L2 weight decay: the gradient of the penalty (wd/2)·p² joins the gradient.
-                g = p.grad + wd * p.data if wd else p.grad
-                self._update(p, g, group, self.state.setdefault(p, {}))
-
-    def _update(self, p: Value, g: float, group: dict[str, Any], state: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    def _check(self, group: dict[str, Any]) -> None:
-        _at_least(0.0, group, "lr", "weight_decay")
-
-    def __repr__(self) -> str:
-        settings = ", ".join(f"{k}={self.param_groups[0][k]!r}" for k in self.defaults)
-        return f"{type(self).__name__}({settings})"
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop"]
 
 
 class SGD(Optimizer):
@@ -105,7 +49,7 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _check(self, group: dict[str, Any]) -> None:
-        _at_least(0.0, group, "lr", "momentum", "weight_decay")
+        at_least(0.0, group, "lr", "momentum", "weight_decay")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
@@ -137,7 +81,7 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _check(self, group: dict[str, Any]) -> None:
-        _at_least(0.0, group, "lr", "eps", "weight_decay")
+        at_least(0.0, group, "lr", "eps", "weight_decay")
         for i, beta in enumerate(group["betas"]):
             if not 0.0 <= beta < 1.0:
                 raise ValueError(f"Invalid beta at index {i}: {beta!r} (need 0 <= beta < 1)")
@@ -193,10 +137,11 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _check(self, group: dict[str, Any]) -> None:
-        _at_least(0.0, group, "lr", "alpha", "eps", "weight_decay", "momentum")
+        at_least(0.0, group, "lr", "alpha", "eps", "weight_decay", "momentum")
 
     def _update(self, p, g, group, state):
         alpha = group["alpha"]
+        state["step"] = state.get("step", 0) + 1  # unused here; torch counts it too
         v = state["square_avg"] = alpha * state.get("square_avg", 0.0) + (1 - alpha) * g * g
         if group["centered"]:  # subtract the squared running mean: a running variance
             mean = state["grad_avg"] = alpha * state.get("grad_avg", 0.0) + (1 - alpha) * g
@@ -228,7 +173,7 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
 
     def _check(self, group: dict[str, Any]) -> None:
-        _at_least(0.0, group, "lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+        at_least(0.0, group, "lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
 
     def _update(self, p, g, group, state):
         t = state["step"] = state.get("step", 0) + 1
@@ -236,12 +181,3 @@ class Adagrad(Optimizer):
         total = state.get("sum", group["initial_accumulator_value"]) + g * g
         state["sum"] = total
         p.data -= lr * g / (math.sqrt(total) + group["eps"])
-
-
-def _at_least(low: float, group: dict[str, Any], *names: str) -> None:
-    for name in names:
-        value = group[name]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"{name} must be a number; got {value!r}")
-        if not value >= low:  # also catches nan
-            raise ValueError(f"Invalid {name}: {value!r} (it must be >= {low:g})")
