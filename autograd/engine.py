@@ -185,6 +185,11 @@ class Value:
         between steps. Calling backward k times adds exactly k times the gradient. If the
         pass stops (detect_anomaly found a NaN), no `.grad` has changed.
         """
+        if self._local is NO_GRAPH:
+            raise RuntimeError(
+                "backward() on a Value computed under no_grad: no graph was recorded, so no "
+                "gradient can reach anything; compute it outside the no_grad block"
+            )
         for node, grad in gradients({self: 1.0}).items():
             node.grad += grad
 
@@ -192,6 +197,14 @@ class Value:
         """One chain-rule step by hand, as in micrograd's lecture: pass self.grad on."""
         for operand, local in zip(self._prev, self._local):
             operand.grad += local * self.grad
+
+
+class _NoGraph(tuple):
+    """The local derivatives of an op's result made under no_grad: none, as a leaf's, but
+    told apart from a leaf the user made, which backward() accepts (its grad is 1)."""
+
+
+NO_GRAPH = _NoGraph()
 
 
 # --- the backward pass ------------------------------------------------------------------
@@ -311,7 +324,9 @@ def _apply(
     if checking:
         anomaly.check_forward(name, operands, data)
     if grad_mode.threads_off and not grad_mode.is_grad_enabled():
-        return Value(data)  # a leaf: no graph is kept under no_grad
+        result = Value(data)  # a leaf: no graph is kept under no_grad
+        result._local = NO_GRAPH  # so that backward() on it can say why it has no graph
+        return result
     # The new node is made without Value.__init__, which checks what a user passes: here
     # every field is known to be right, and this line runs for every op of every step.
     node = object.__new__(Value)

@@ -125,3 +125,15 @@ def test_a_value_takes_attributes_a_users_code_sets():
     y.colour = "red"  # a drawing's choice
     y.backward()
     assert p.grad == 3.0 and y.colour == "red"
+
+
+def test_backward_on_a_loss_built_under_no_grad_raises():
+    w = Value(2.0)
+    with no_grad():
+        loss = (w * 3.0).tanh()
+    with pytest.raises(RuntimeError, match="computed under no_grad"):
+        loss.backward()
+    assert w.grad == 0.0
+    leaf = Value(5.0)  # a leaf the user made is its own graph, as in micrograd
+    leaf.backward()
+    assert leaf.grad == 1.0
