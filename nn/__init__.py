@@ -10,9 +10,11 @@ nn.functional   activations and losses            nn.optim     optimisers; nn.op
 nn.init         weight initialisations            nn.utils     gradient clipping
 nn.data         toy data sets and mini-batches    nn.train     fit: a training loop with progress
 nn.save/load    models as JSON                    nn.to_torch / from_torch: the PyTorch bridge
+nn.save_checkpoint / load_checkpoint: a training run (model, optimiser, scheduler, step), resumed
 """
 
 from nn import data, functional, init, optim, utils
+from nn.checkpoint import load_checkpoint, save_checkpoint
 from nn.modules import MLP, Layer, Module, Neuron, StateDictError
 from nn.serialization import (
     CorruptFileError,
@@ -41,8 +43,10 @@ __all__ = [
     "functional",
     "init",
     "load",
+    "load_checkpoint",
     "optim",
     "save",
+    "save_checkpoint",
     "to_torch",
     "utils",
 ]

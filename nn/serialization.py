@@ -53,7 +53,7 @@ def save(model: Module, path: str | os.PathLike) -> None:
     for name, number in document["state_dict"].items():
         if not math.isfinite(number):  # JSON has no nan or inf
             raise ValueError(f"cannot save: parameter {name} is {number} (did training diverge?)")
-    _write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
+    write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
 
 
 def load(path: str | os.PathLike) -> Module:
@@ -63,22 +63,7 @@ def load(path: str | os.PathLike) -> Module:
     UnsupportedVersionError (a newer format), or StateDictError (parameters that do not
     fit the architecture); all are ValueErrors."""
     path = Path(path)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CorruptFileError(
-            f"{path} is not valid JSON ({error}); was it cut short while being written?"
-        ) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise NotAModelFileError(
-            f'{path} is JSON but not a chainrule model: it has no "format": "{FORMAT}" marker'
-        )
-    version = document.get("version")
-    if not isinstance(version, int) or version > VERSION:
-        raise UnsupportedVersionError(
-            f"{path} has format version {version!r}; this chainrule reads version {VERSION} "
-            "and older: upgrade chainrule to read it"
-        )
+    document = read_document(path, FORMAT, VERSION, "model")
     state_dict = document.get("state_dict")
     if not isinstance(state_dict, dict):
         raise NotAModelFileError(f'{path} has no "state_dict" object')
@@ -114,7 +99,31 @@ def build(spec: Any, where: str = "the file") -> Module:
         raise NotAModelFileError(message) from None
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def read_document(path: Path, format: str, version: int, what: str) -> dict[str, Any]:
+    """The JSON object in `path`, checked to carry the `format` marker and a version this code
+    reads: the checks every file of ours passes before its contents are looked at."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CorruptFileError(
+            f"{path} is not valid JSON ({error}); was it cut short while being written?"
+        ) from None
+    except RecursionError:  # thousands of nested brackets: no file of ours
+        raise CorruptFileError(f"{path} nests lists or objects too deeply to read") from None
+    if not isinstance(document, dict) or document.get("format") != format:
+        raise NotAModelFileError(
+            f'{path} is JSON but not a chainrule {what}: it has no "format": "{format}" marker'
+        )
+    found = document.get("version")
+    if isinstance(found, bool) or not isinstance(found, int) or found > version:
+        raise UnsupportedVersionError(
+            f"{path} has format version {found!r}; this chainrule reads version {version} "
+            "and older: upgrade chainrule to read it"
+        )
+    return document
+
+
+def write_atomically(path: Path, text: str) -> None:
     # A temporary file in the same directory, so that os.replace is a rename within one file
     # system, which POSIX and Windows make atomic: readers see the old file or the new one.
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
