@@ -56,6 +56,8 @@ def parse_expression(text: str, values: Mapping[str, Real]) -> Value:
         if not isinstance(node, _ALLOWED):
             what = _WHAT.get(type(node), type(node).__name__)
             raise ValueError(f"{what} is not in the language: an expression takes {LANGUAGE}")
+        if isinstance(node, ast.Call):  # the function first, before any of its arguments
+            _function_name(node, len(node.args))
     leaves: dict[str, Value] = {}
     try:
         result = _evaluate(tree.body, values, leaves)
@@ -121,16 +123,7 @@ def _leaf(name: str, values: Mapping[str, Real], leaves: dict[str, Value]) -> Va
 
 
 def _call(node: ast.Call, arguments: list) -> Value:
-    name = node.func.id if isinstance(node.func, ast.Name) else None
-    if name not in FUNCTIONS:
-        raise ValueError(
-            f"{name or 'this'}() is not a function of the engine; the functions are"
-            f" {', '.join(FUNCTIONS)}"
-        )
-    most = 2 if name == "leaky_relu" else 1
-    if not 1 <= len(arguments) <= most:
-        takes = "one argument" if most == 1 else "a value and a slope"
-        raise ValueError(f"{name}() takes {takes}; got {len(arguments)}")
+    name = _function_name(node, len(arguments))
     x = arguments[0] if isinstance(arguments[0], Value) else Value(arguments[0])
     if name == "leaky_relu":
         alpha = arguments[1] if len(arguments) > 1 else 0.01
@@ -138,3 +131,17 @@ def _call(node: ast.Call, arguments: list) -> Value:
             raise ValueError("leaky_relu's slope is a number, not an expression of names")
         return x.leaky_relu(alpha)
     return getattr(x, name)()
+
+
+def _function_name(node: ast.Call, count: int) -> str:
+    name = node.func.id if isinstance(node.func, ast.Name) else None
+    if name not in FUNCTIONS:
+        raise ValueError(
+            f"{name or 'this'}() is not a function of the engine; the functions are"
+            f" {', '.join(FUNCTIONS)}"
+        )
+    most = 2 if name == "leaky_relu" else 1
+    if not 1 <= count <= most:
+        takes = "one argument" if most == 1 else "a value and a slope"
+        raise ValueError(f"{name}() takes {takes}; got {count}")
+    return name

@@ -17,6 +17,7 @@ from typing import Any
 VALUE_SIZE = (150.0, 54.0)  # a value's box: its name, then `data …`, then `grad …`
 OP_HEIGHT = 28.0
 CHAR = 7.0  # the width of a character at the page's 12 px sans-serif, near enough
+_SPACE = "\u00a0"  # a space dot keeps in a label: room kept free beside an edge
 
 
 def op_text(node: dict[str, Any]) -> str:
@@ -71,7 +72,7 @@ def _dot_layout(
     nodes = record["nodes"]
     lines = [
         "digraph {",
-        "rankdir=LR; nodesep=0.18; ranksep=0.35;",
+        "rankdir=LR; nodesep=0.18; ranksep=0.3;",
         'node [fixedsize=true label="" shape=box];',
         "edge [fontsize=10];",
     ]
@@ -82,7 +83,9 @@ def _dot_layout(
         label = ""
         if edge_id[0] == "e":  # room for the local derivative on the edge
             i, k = map(int, edge_id[1:].split("."))
-            label = f' label="{nodes[i]["local"][k]:.4g}"'
+            text = f"{nodes[i]['local'][k]:.4g}"
+            # Room for `local × upstream = contribution`, the label of the current step's edges.
+            label = f' label="{text.center(max(len(text), 16), _SPACE)}"'
         lines.append(f'{tail} -> {head} [id="{edge_id}"{label}];')
     lines.append("}")
     out = subprocess.run(

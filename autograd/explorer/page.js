@@ -838,8 +838,8 @@
       if (st.grad === null) return this.stepList[this.current].forward ? "grad" : "grad ?";
       if (st.terms.length < 2) return "grad " + number(st.grad);
       const text = "grad " + st.terms.map((r) => compact(r.amount)).join(" + ").replace(/\+ -/g, "− ") + " = " + compact(st.grad);
-      if (text.length * 6.2 < width - 12) return text;
-      return "grad Σ of " + st.terms.length + " = " + number(st.grad);
+      if (text.length * 7 < width - 12) return text;
+      return "grad " + number(st.grad) + " (Σ" + st.terms.length + ")";  // the panel lists them
     }
 
     render(keepEditor) {
