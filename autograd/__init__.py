@@ -15,6 +15,7 @@ from autograd.explorer import explore
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.higher_order import grad, hessian, jacobian
 from autograd.stepping import Step, backward_steps
+from autograd.user_ops import define_op
 
 # `from autograd import *` gives these. autograd.sum and autograd.compile stay out of it, so
 # that the star import never shadows Python's own sum() and compile().
@@ -27,6 +28,7 @@ __all__ = [
     "backward_steps",
     "detect_anomaly",
     "draw_dot",
+    "define_op",
     "draw_text",
     "enable_grad",
     "explore",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from numbers import Real
 
-from autograd.engine import Value
+from autograd.engine import Value, topological_order
 from autograd.higher_order import grad, jacobian
 
 
@@ -69,9 +69,23 @@ def _compare(f, point, eps, atol, rtol, raise_exception, name) -> bool:
                 raise GradcheckError(
                     f"{name}: d output {i} / d input {j} (x{j} = {x!r}) is {engine!r} by the "
                     f"engine but {numerical!r} by central differences (eps={eps}, atol={atol}, "
-                    f"rtol={rtol})"
+                    f"rtol={rtol}); the ops from x{j} to output {i}: "
+                    f"{', '.join(_ops_between(f, point, j, i)) or 'none'}"
                 )
     return True
+
+
+def _ops_between(f, point: list[float], j: int, i: int) -> list[str]:
+    """The ops on the paths from input j to output i, where a wrong rule would be."""
+    xs = [Value(x) for x in point]
+    ys = f(*xs)
+    y = ys if isinstance(ys, Value) else list(ys)[i]
+    order = topological_order(y)
+    depends = {xs[j]}  # nodes computed from input j
+    for node in order:
+        if any(operand in depends for operand in node._prev):
+            depends.add(node)
+    return sorted({node._op for node in order if node in depends and node._op})
 
 
 def _evaluate(f, point: list[float]) -> list[float]:
