@@ -115,6 +115,9 @@ def _dot_layout(
             lx, ly = (float(v) for v in edge["lp"].split(","))
             label = [lx, height - ly]
         placed[edge["id"]] = {"points": xy, "label": label}
+    items = {name: [round(v, 1) for v in item] for name, item in items.items()}
+    for edge in placed.values():  # a tenth of a pixel is plenty, and keeps the page small
+        edge["points"] = [[round(x, 1), round(y, 1)] for x, y in edge["points"]]
     return {
         "width": width,
         "height": height,

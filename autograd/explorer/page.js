@@ -817,9 +817,10 @@
 
     applyZoom() {
       const natural = this.layout.width;
-      if (this.scale === 0) {
-        this.svg.style.width = "100%";
-        this.svg.style.maxWidth = natural + "px";
+      if (this.scale === 0) {  // fit the width, but never so small that the numbers blur: scroll
+        const room = this.scroller.clientWidth - 4;
+        this.svg.style.width = room > 0 ? Math.max(0.7 * natural, Math.min(natural, room)) + "px" : "100%";
+        this.svg.style.maxWidth = "none";
       } else {
         this.svg.style.width = natural * this.scale + "px";
         this.svg.style.maxWidth = "none";
