@@ -193,6 +193,28 @@ class Value:
         for node, grad in gradients({self: 1.0}).items():
             node.grad += grad
 
+    # --- copying and pickling --------------------------------------------------------
+    # pickle and copy.deepcopy follow references recursively, so a graph 1,000 ops deep would
+    # overflow Python's stack. A Value hands them its whole graph as a flat list instead.
+
+    def __reduce__(self) -> tuple:
+        order = topological_order(self)
+        position = {node: i for i, node in enumerate(order)}
+        records = [
+            (
+                node.data,
+                node.grad,
+                node._label,
+                node._op,
+                tuple(position[operand] for operand in node._prev),
+                node._local,
+                node._arg,
+                getattr(node, "__dict__", {}),
+            )
+            for node in order
+        ]
+        return _rebuild_graph, (records,)
+
     def _backward(self) -> None:
         """One chain-rule step by hand, as in micrograd's lecture: pass self.grad on."""
         for operand, local in zip(self._prev, self._local):
@@ -256,6 +278,20 @@ def gradients(
 def backward_order(*roots: Value) -> list[Value]:
     """The order of the backward pass: the roots first, every node after all of its users."""
     return topological_order(*roots)[::-1]
+
+
+def _rebuild_graph(records: list[tuple]) -> Value:
+    """The graph of Value.__reduce__ again; returns its root, the last record."""
+    nodes: list[Value] = []
+    for data, grad, label, op, operands, local, arg, attributes in records:
+        node = object.__new__(Value)
+        node.data, node.grad, node._label, node._op = data, grad, label, op
+        node._prev = tuple(nodes[i] for i in operands)
+        node._local = NO_GRAPH if type(local) is _NoGraph else local
+        node._arg = arg
+        node.__dict__.update(attributes)
+        nodes.append(node)
+    return nodes[-1]
 
 
 def topological_order(*roots: Value) -> list[Value]:
