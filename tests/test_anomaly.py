@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import pytest
-import torch
+from strategies import requires_torch, torch, torch_leaf
 
 import autograd
 from autograd import AnomalyError, Value, detect_anomaly
@@ -100,6 +100,7 @@ def test_the_forward_message_names_the_line_and_the_code():
     assert "test_the_forward_message_names_the_line_and_the_code" in message
 
 
+@requires_torch
 def test_outside_the_context_the_forward_gives_inf_and_nan_like_torch():
     for name, (build, _, result, _) in FORWARD.items():
         out = build()  # no error
@@ -151,12 +152,12 @@ def test_a_node_made_before_the_context_says_so():
     assert "backward through sqrt" in message and "before detect_anomaly" in message
 
 
+@requires_torch
 def test_outside_the_context_the_backward_gives_inf_and_nan_like_torch():
     x, z = Value(0.0), Value(0.0)
     x.sqrt().backward()
     (z.sqrt() * 0.0).tanh().backward()
-    tx = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
-    tz = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    tx, tz = torch_leaf(0.0), torch_leaf(0.0)
     tx.sqrt().backward()
     (tz.sqrt() * 0.0).tanh().backward()
     assert x.grad == tx.grad.item() == INF

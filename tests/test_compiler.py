@@ -35,7 +35,8 @@ OP_CASES = {
 
 
 def test_every_op_in_the_table_has_a_case():
-    assert set(OP_CASES) == set(ops.OPS)
+    missing, extra = sorted(set(ops.OPS) - set(OP_CASES)), sorted(set(OP_CASES) - set(ops.OPS))
+    assert set(OP_CASES) == set(ops.OPS), f"ops with no case: {missing}; cases of no op: {extra}"
 
 
 def _eager_and_compiled(build, p_value, xs):

@@ -2,93 +2,23 @@
 which nodes feed several later nodes (shared sub-expressions), micrograd's own two tests, and
 shapes whose path count explodes."""
 
-import math
-
-import torch
-import torch.nn.functional as F
-from hypothesis import given
-from hypothesis import strategies as st
 from micrograd_examples import readme_expression
+from strategies import close, given, programs, requires_torch, run, torch_leaf, torch_leaves
 
 import autograd
 from autograd import Value
 
-
-def close(a, b):
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-
-
-def torch_leaf(x):
-    return torch.tensor(x, dtype=torch.float64, requires_grad=True)
-
-
-# One step of a random graph: (number of operands, on Values, on tensors). Where the two
-# spellings agree one lambda serves both. Each step is safe on any finite input of moderate
-# size: log and pow get a positive base (x*x + 1), division a denominator >= 1.
-def _same(arity, f):
-    return arity, f, f
-
-
-STEPS = {
-    "a + b": _same(2, lambda a, b: a + b),
-    "a - b": _same(2, lambda a, b: a - b),
-    "a * b": _same(2, lambda a, b: a * b),
-    "a / (b*b + 1)": _same(2, lambda a, b: a / (b * b + 1)),
-    "(a*a + 1) ** tanh(b)": _same(2, lambda a, b: (a * a + 1) ** b.tanh()),
-    "2 ** tanh(a)": _same(1, lambda a: 2 ** a.tanh()),
-    "1 - a": _same(1, lambda a: 1 - a),
-    "-a": _same(1, lambda a: -a),
-    "a ** 2": _same(1, lambda a: a**2),
-    "a ** 3": _same(1, lambda a: a**3),
-    "(a*a + 1) ** -0.5": _same(1, lambda a: (a * a + 1) ** -0.5),
-    "exp(a)": _same(1, lambda a: a.exp()),
-    "log(a*a + 1)": _same(1, lambda a: (a * a + 1).log()),
-    "sqrt(a*a + 1)": _same(1, lambda a: (a * a + 1).sqrt()),
-    "tanh": _same(1, lambda a: a.tanh()),
-    "sigmoid": _same(1, lambda a: a.sigmoid()),
-    "relu": _same(1, lambda a: a.relu()),
-    "abs": _same(1, lambda a: a.abs()),
-    "sin": _same(1, lambda a: a.sin()),
-    "cos": _same(1, lambda a: a.cos()),
-    "softplus": (1, Value.softplus, lambda a: torch.log1p(torch.exp(a))),  # exact, see test_ops
-    "leaky_relu": (1, Value.leaky_relu, F.leaky_relu),
-    "leaky_relu(0.2)": (1, lambda a: a.leaky_relu(0.2), lambda a: F.leaky_relu(a, 0.2)),
-    "sum(3 terms)": (3, lambda *xs: autograd.sum(xs), lambda *xs: torch.stack(xs).sum()),
-}
 BOUND = 10.0  # a step's result beyond this is squashed with tanh, so nothing overflows
 
 
-@st.composite
-def programs(draw):
-    """Leaf values, then steps: (step name, indices into the pool of nodes built so far)."""
-    leaves = draw(st.lists(st.floats(-3.0, 3.0), min_size=1, max_size=4))
-    steps = []
-    for size in range(len(leaves), len(leaves) + draw(st.integers(1, 12))):
-        name = draw(st.sampled_from(sorted(STEPS)))
-        # indices may repeat and may point at any earlier node: that is what shares nodes
-        operands = tuple(draw(st.integers(0, size - 1)) for _ in range(STEPS[name][0]))
-        steps.append((name, operands))
-    return leaves, steps
-
-
-def build(leaves, steps):
-    values = [Value(x) for x in leaves]
-    tensors = [torch_leaf(x) for x in leaves]
-    for name, operands in steps:
-        _, on_values, on_tensors = STEPS[name]
-        value = on_values(*[values[i] for i in operands])
-        tensor = on_tensors(*[tensors[i] for i in operands])
-        if abs(value.data) > BOUND:  # decided on our data, mirrored in torch's graph
-            value, tensor = value.tanh(), tensor.tanh()
-        tensor.retain_grad()  # keep interior gradients to compare them too
-        values.append(value)
-        tensors.append(tensor)
-    return values, tensors
-
-
-@given(programs())
+@requires_torch
+@given(programs(bound=BOUND))
 def test_random_graph_with_shared_nodes_matches_torch(program):
-    values, tensors = build(*program)
+    leaves, steps = program
+    values = run(steps, [Value(x) for x in leaves])
+    tensors = run(steps, torch_leaves(leaves))
+    for tensor in tensors:
+        tensor.retain_grad()  # keep interior gradients to compare them too
     values[-1].backward()
     tensors[-1].backward()
     assert close(values[-1].data, tensors[-1].item())
@@ -97,9 +27,10 @@ def test_random_graph_with_shared_nodes_matches_torch(program):
         assert close(value.grad, expected), (i, value.grad, expected)
 
 
-@given(programs())
+@given(programs(bound=BOUND))
 def test_random_graph_nodes_are_sorted_after_their_operands(program):
-    values, _ = build(*program)
+    leaves, steps = program
+    values = run(steps, [Value(x) for x in leaves])
     order = autograd.topological_order(values[-1])
     position = {node: i for i, node in enumerate(order)}
     assert len(position) == len(order)  # each node once, however many paths reach it
@@ -134,6 +65,7 @@ def test_a_node_feeding_many_nodes_collects_each_contribution():
 # --- micrograd's own tests, rewritten here -----------------------------------------------
 
 
+@requires_torch
 def test_micrograd_sanity_check_matches_torch():
     def f(x):
         z = 2 * x + 2 + x
@@ -151,6 +83,7 @@ def test_micrograd_sanity_check_matches_torch():
     assert close(x.grad, tx.grad.item())
 
 
+@requires_torch
 def test_micrograd_more_ops_matches_torch():
     a, b = Value(-4.0), Value(2.0)
     g = readme_expression(a, b)

@@ -11,27 +11,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-import torch
-import torch.nn.functional as F
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
+from strategies import (
+    STEPS,
+    F,
+    assume,
+    close,
+    given,
+    programs,
+    requires_torch,
+    run,
+    settings,
+    torch,
+    torch_leaf,
+    torch_leaves,
+    torch_softplus,
+)
 
 import autograd
 from autograd import Value
 from autograd.higher_order import local_derivatives
 from autograd.ops import OPS
-
-REL, ABS = 1e-9, 1e-12
-
-
-def close(got, want, rel=REL, abs_=ABS):
-    return math.isclose(got, want, rel_tol=rel, abs_tol=abs_)
-
-
-def softplus(t):
-    # F.softplus returns x itself above its threshold (20 by default): off from the exact
-    # log(1 + e**x) the engine computes. Its rules, sigmoid and sigmoid', are the engine's.
-    return F.softplus(t, threshold=1000.0)
 
 
 def engine_derivatives(f, point, order):
@@ -55,7 +54,7 @@ def engine_derivatives(f, point, order):
 
 def torch_derivatives(f, point, order):
     """The same as engine_derivatives, by torch.autograd.grad(..., create_graph=True)."""
-    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
+    ts = torch_leaves(point)
     found = {}
     frontier = {(): f(*ts)}
     for _ in range(order):
@@ -124,7 +123,7 @@ CASES = {
     "sqrt": same("sqrt", lambda a: a.sqrt(), (2.2,)),
     "tanh": same("tanh", lambda a: a.tanh(), (0.8,)),
     "sigmoid": same("sigmoid", lambda a: a.sigmoid(), (-1.2,)),
-    "softplus": Case("softplus", lambda a: a.softplus(), softplus, (1.3,)),
+    "softplus": Case("softplus", lambda a: a.softplus(), torch_softplus, (1.3,)),
     "relu, x > 0": same("relu", lambda a: a.relu(), (0.7,)),
     "relu, x < 0": same("relu", lambda a: a.relu(), (-0.9,)),
     "leaky_relu, x > 0": Case(
@@ -159,6 +158,7 @@ def test_every_op_in_the_table_of_ops_has_a_case():
     assert set(OPS) <= covered, f"ops with no case in CASES: {sorted(set(OPS) - covered)}"
 
 
+@requires_torch
 @pytest.mark.parametrize("context", ["bare", "composed"])
 @pytest.mark.parametrize("name", CASES)
 def test_every_op_to_third_order_matches_torch(name, context):
@@ -206,59 +206,18 @@ def test_mixed_partials_of_a_product_of_functions():
     assert close(dfdx.data, math.cos(0.3) * math.exp(-0.5))
     assert close(d2fdxdy.data, math.cos(0.3) * math.exp(-0.5))
     assert close(d3.data, -math.sin(0.3) * math.exp(-0.5))
+
+
+@requires_torch
+def test_mixed_partials_of_a_product_of_functions_match_torch():
     assert_derivatives_match(
         lambda a, b: a.sin() * b.exp(), lambda a, b: a.sin() * b.exp(), (0.3, -0.5)
     )
 
 
 # --- random expression graphs ------------------------------------------------------------------
-
-
-def positive(a):
-    return a * a + 1  # > 0 for any a: keeps log, sqrt and pow's base inside their domain
-
-
-@dataclass(frozen=True)
-class Step:
-    op: str | None  # the primitive of OPS it exercises; None for a derived op (-, /)
-    arity: int
-    engine: Callable
-    torch: Callable | None = None  # None: the engine's function works on tensors too
-
-
-STEPS = {
-    "+": Step("+", 2, lambda a, b: a + b),
-    "-": Step(None, 2, lambda a, b: a - b),
-    "*": Step("*", 2, lambda a, b: a * b),
-    "/": Step(None, 2, lambda a, b: a / positive(b)),
-    "sum": Step("sum", 3, lambda a, b, c: autograd.sum([a, b, c]), lambda a, b, c: a + b + c),
-    "linear": Step(
-        "linear",
-        3,
-        lambda a, b, c: autograd.linear([a, b], [b, c], a),
-        lambda a, b, c: a + b * a + c * b,
-    ),
-    "neg": Step("neg", 1, lambda a: -a),
-    "** 2": Step("**", 1, lambda a: a**2),
-    "** 3": Step("**", 1, lambda a: a**3),
-    "** -1": Step("**", 1, lambda a: positive(a) ** -1),
-    "** 0.5": Step("**", 1, lambda a: positive(a) ** 0.5),
-    "** -1.5": Step("**", 1, lambda a: positive(a) ** -1.5),
-    "pow": Step("pow", 2, lambda a, b: positive(a) ** b),
-    "exp": Step("exp", 1, lambda a: a.exp()),
-    "log": Step("log", 1, lambda a: positive(a).log()),
-    "sqrt": Step("sqrt", 1, lambda a: positive(a).sqrt()),
-    "tanh": Step("tanh", 1, lambda a: a.tanh()),
-    "sigmoid": Step("sigmoid", 1, lambda a: a.sigmoid()),
-    "softplus": Step("softplus", 1, lambda a: a.softplus(), softplus),
-    "relu": Step("relu", 1, lambda a: a.relu()),
-    "leaky_relu": Step(
-        "leaky_relu", 1, lambda a: a.leaky_relu(0.1), lambda a: F.leaky_relu(a, 0.1)
-    ),
-    "abs": Step("abs", 1, lambda a: a.abs()),
-    "sin": Step("sin", 1, lambda a: a.sin()),
-    "cos": Step("cos", 1, lambda a: a.cos()),
-}
+# The graphs come from strategies.py, shared with test_graphs: its table of steps must use every
+# op, or a new op would never meet an upstream graph here.
 
 
 def test_random_expressions_use_every_op_in_the_table():
@@ -266,43 +225,18 @@ def test_random_expressions_use_every_op_in_the_table():
     assert set(OPS) <= used, f"ops the expressions never use: {sorted(set(OPS) - used)}"
 
 
-@st.composite
-def expressions(draw):
-    """A point (1-3 leaves) and a program: steps that each take earlier nodes, shared freely."""
-    n = draw(st.integers(1, 3), label="leaves")
-    point = tuple(draw(st.lists(st.floats(-2.0, 2.0), min_size=n, max_size=n), label="point"))
-    program = []
-    for k in range(draw(st.integers(2, 8), label="steps")):
-        name = draw(st.sampled_from(sorted(STEPS)))
-        args = tuple(draw(st.integers(0, n + k - 1)) for _ in range(STEPS[name].arity))
-        program.append((name, args))
-    return point, program
-
-
-def run(program, side):
-    """The program as a function of the leaves, on Values ('engine') or tensors ('torch')."""
-
-    def f(*leaves):
-        nodes = list(leaves)
-        for name, args in program:
-            step = STEPS[name]
-            call = step.torch if side == "torch" and step.torch else step.engine
-            nodes.append(call(*[nodes[i] for i in args]))
-        return nodes[-1]
-
-    return f
-
-
+@requires_torch
 @settings(max_examples=40, deadline=None)
-@given(expressions())
+@given(programs(max_leaves=3, steps=(2, 8), low=-2.0, high=2.0))
 def test_random_expressions_to_third_order_match_torch(expression):
     point, program = expression
-    xs = [Value(x) for x in point]
-    nodes = list(xs)
-    for name, args in program:  # keep the numbers moderate: no overflow, no saturated exp
-        nodes.append(STEPS[name].engine(*[nodes[i] for i in args]))
-        assume(abs(nodes[-1].data) <= 20.0)
-    assert_derivatives_match(run(program, "engine"), run(program, "torch"), point, order=3)
+    # keep the numbers moderate: no overflow, no saturated exp
+    assume(all(abs(node.data) <= 20.0 for node in run(program, [Value(x) for x in point])))
+
+    def f(*leaves):
+        return run(program, leaves)[-1]  # on Values or on tensors: run() takes either
+
+    assert_derivatives_match(f, f, tuple(point), order=3)
 
 
 # --- grad: what it returns, and what it leaves alone -------------------------------------------
@@ -361,12 +295,13 @@ def test_with_create_graph_the_gradients_are_graph_nodes_that_reach_the_inputs()
         assert all(leaf in reached for leaf in leaves)
 
 
+@requires_torch
 def test_backward_through_a_gradient_gives_the_second_derivative_like_torch():
     x = Value(0.7, label="x")
     [g] = autograd.grad((x * x.sin()).exp(), [x], create_graph=True)
     assert x.grad == 0.0
     g.backward()  # as torch: g.backward() after grad(..., create_graph=True)
-    t = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    t = torch_leaf(0.7)
     [tg] = torch.autograd.grad((t * t.sin()).exp(), [t], create_graph=True)
     tg.backward()
     assert close(x.grad, t.grad.item())
@@ -390,12 +325,13 @@ def two_outputs(a, b):
     return [(a * b).tanh() + a.exp(), b.sin() * a * a]
 
 
+@requires_torch
 @pytest.mark.parametrize("grad_outputs", [None, [0.5, -2.0], [3.0, 0.0]])
 def test_several_outputs_with_grad_outputs_match_torch(grad_outputs):
     point = [0.6, -0.3]
     xs = [Value(x) for x in point]
     gs = autograd.grad(two_outputs(*xs), xs, grad_outputs=grad_outputs)
-    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
+    ts = torch_leaves(point)
     seeds = (
         None
         if grad_outputs is None
@@ -412,23 +348,24 @@ def test_a_single_output_takes_a_number_as_grad_outputs():
     assert g.data == -6.0  # 2x * -2
 
 
+@requires_torch
 def test_an_output_listed_twice_counts_twice_as_in_torch():
     x = Value(0.9)
     y = x.tanh()
     [g] = autograd.grad([y, y], [x])
-    t = torch.tensor(0.9, dtype=torch.float64, requires_grad=True)
+    t = torch_leaf(0.9)
     ty = t.tanh()
     [w] = torch.autograd.grad([ty, ty], [t])
     assert close(g.data, w.item()) and close(g.data, 2 * (1 - math.tanh(0.9) ** 2))
 
 
+@requires_torch
 def test_a_value_as_grad_output_can_itself_be_differentiated():
     # d/dv (v * dy/dx) = dy/dx, as torch gives for a grad_outputs tensor that requires grad
     x, v = Value(0.5, label="x"), Value(3.0, label="v")
     [g] = autograd.grad(x.sin() * x, [x], grad_outputs=[v], create_graph=True)
     dgdv, dgdx = autograd.grad(g, [v, x])
-    t = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
-    tv = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    t, tv = torch_leaf(0.5), torch_leaf(3.0)
     [tg] = torch.autograd.grad(t.sin() * t, [t], grad_outputs=[tv], create_graph=True)
     wdv, wdx = torch.autograd.grad(tg, [tv, t])
     assert close(g.data, tg.item())
@@ -452,13 +389,18 @@ def test_an_unused_input_without_allow_unused_is_an_error_naming_it():
 
 @pytest.mark.parametrize(
     "inputs",
-    [[2.0], [Value(1.0), 2.0], ["x"], [torch.tensor(1.0)]],
+    [
+        lambda: [2.0],
+        lambda: [Value(1.0), 2.0],
+        lambda: ["x"],
+        pytest.param(lambda: [torch.tensor(1.0)], marks=requires_torch),
+    ],
     ids=["float", "mixed", "str", "tensor"],
 )
 def test_inputs_that_are_not_values_are_a_type_error(inputs):
     y = Value(1.0) * 2
     with pytest.raises(TypeError, match="inputs"):
-        autograd.grad(y, inputs)
+        autograd.grad(y, inputs())
 
 
 def test_outputs_that_are_not_values_are_a_type_error():
@@ -537,6 +479,7 @@ HESSIAN_CASES = {
 }
 
 
+@requires_torch
 @pytest.mark.parametrize("name", HESSIAN_CASES)
 def test_hessian_matches_torch(name):
     f, point = HESSIAN_CASES[name]
@@ -560,6 +503,7 @@ def test_hessian_row_and_column_of_a_linear_or_unused_variable_are_zero(name):
     assert got[0][0] != 0.0
 
 
+@requires_torch
 def test_hessian_and_jacobian_inside_no_grad_match_torch():
     # As torch.autograd.functional does, they record the graph they need even inside no_grad
     # (a model evaluated under no_grad is where one asks for them), rather than find none.
@@ -590,6 +534,7 @@ JACOBIAN_CASES = {
 }
 
 
+@requires_torch
 @pytest.mark.parametrize("name", JACOBIAN_CASES)
 def test_jacobian_of_a_function_returning_a_list_matches_torch(name):
     f, point = JACOBIAN_CASES[name]
@@ -619,13 +564,14 @@ EDGES = {
 }
 
 
+@requires_torch
 @pytest.mark.parametrize("name", EDGES)
 def test_create_graph_gives_the_same_first_derivative_at_the_edges_as_torch(name):
     f, point = EDGES[name]
     x = Value(point)
     [plain] = autograd.grad(f(x), [x])
     [graphed] = autograd.grad(f(x), [x], create_graph=True)
-    t = torch.tensor(point, dtype=torch.float64, requires_grad=True)
+    t = torch_leaf(point)
     [want] = torch.autograd.grad(f(t), [t], create_graph=True)
     assert plain.data == want.item()
     assert graphed.data == want.item()
