@@ -71,22 +71,30 @@ def _linear_local(a: list[str], k: int) -> str:
     return ops.OPS["linear"].derivatives(None, *a)[k]
 
 
-def compile(fn: Callable[..., Value | tuple | list]) -> Compiled:  # noqa: A001
+def compile(  # noqa: A001
+    fn: Callable[..., Value | tuple | list], backend: str = "python"
+) -> Compiled:
     """Trace `fn` on its first call, then replay its forward and backward pass as float code.
 
     `fn` returns the loss (a Value), or a tuple whose first item is the loss and whose
     other items are Values (or lists of Values) returned as numbers-only leaves.
+
+    backend: "python" writes a line of float code per node; "numpy" (numpy must be
+    installed) runs the nodes of one op and one depth together as one array operation
+    (autograd/compile_numpy.py), far faster on a batch of many points.
     """
     if not callable(fn):
         raise TypeError(f"compile() takes a function that returns a Value; got {fn!r}")
-    return Compiled(fn)
+    return Compiled(fn, backend)
 
 
 class Compiled:
     """A function compiled by autograd.compile: call it as you would call the function."""
 
-    def __init__(self, fn: Callable[..., Any]) -> None:
+    def __init__(self, fn: Callable[..., Any], backend: str = "python") -> None:
+        _backend_writer(backend)  # an unknown name, or numpy missing, is said now
         self.fn = fn
+        self.backend = backend
         self.traces: dict[tuple, _Trace] = {}  # by the shape of the arguments
         self.trace_count = 0  # how many times fn has been traced, for the curious and tests
         self.eager_because = ""  # why fn cannot be replayed at all, once that is known
@@ -128,7 +136,7 @@ class Compiled:
             )
             return result
         outputs = _outputs(result)
-        self.traces[key] = _Trace(inputs, outputs, observed, result)
+        self.traces[key] = _Trace(inputs, outputs, observed, result, self.backend)
         self._captured = _Captured(self.fn)  # what fn refers to, as this trace saw it
         self.trace_count += 1
         return result
@@ -163,6 +171,7 @@ class _Trace:
         outputs: list[Value],
         observed: list[tuple[Value, float, str]],
         result: Any,
+        backend: str = "python",
     ) -> None:
         self.result_shape = _result_shape(result)
         # The program computes the outputs and every number the Python code looked at.
@@ -178,8 +187,8 @@ class _Trace:
         self.guards_on_arguments = [(argument[n], v) for n, v, _ in observed if n in argument]
         self.guards_inside = [(position[n], v) for n, v, _ in observed if n not in argument]
         self.observed_where = [where for _, _, where in observed]
-        self.source, namespace = _write_code(program, position, inputs, outputs, self)
-        self._run = _compile_source(self.source, namespace)
+        write = _backend_writer(backend)
+        self.source, self._run = write(program, position, inputs, outputs, self)
 
     def replay(self, flat: list) -> Any:
         """The function's result, replayed; None if a number it looked at has changed."""
@@ -218,6 +227,26 @@ def _program(roots: list[Value], inputs: list[Value]) -> list[Value]:
                 needed.add(operand)
                 stack.append(operand)
     return [node for node in topological_order(*roots) if node in needed]
+
+
+BACKENDS = ("python", "numpy")  # how a trace is replayed: float code, or numpy arrays
+
+
+def _backend_writer(backend: str) -> Callable[..., tuple[str, Callable]]:
+    """The backend's `write(program, position, inputs, outputs, trace) -> (source, replay)`,
+    replay(numbers, free) returning (output, extras, grads, looked_at) for _Trace.replay."""
+    if backend == "python":
+        return _python_replay
+    if backend == "numpy":
+        from autograd import compile_numpy  # imports numpy, or says how to install it
+
+        return compile_numpy.replay_function
+    raise ValueError(f"compile() has no backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def _python_replay(program, position, inputs, outputs, trace) -> tuple[str, Callable]:
+    source, namespace = _write_code(program, position, inputs, outputs, trace)
+    return source, _compile_source(source, namespace)
 
 
 def _write_code(program, position, inputs, outputs, trace) -> tuple[str, dict]:
