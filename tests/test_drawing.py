@@ -369,7 +369,7 @@ def statements(source: str) -> tuple[dict[str, dict[str, str]], list[tuple[str, 
 
 
 def cells_of(attributes: dict[str, str]) -> list[str]:
-    return re.findall(r"<TD>(.*?)</TD>", attributes["label"])
+    return re.findall(r"<TD[^>]*>(.*?)</TD>", attributes["label"])  # a frame fixes widths
 
 
 def lecture_steps() -> tuple[dict[str, Value], list]:

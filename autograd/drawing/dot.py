@@ -24,11 +24,11 @@ from autograd.drawing.layout import (
     pinned_edge,
     pinned_node,
     read_layout,
-    text_width,
 )
 from autograd.drawing.layout import corners as layout_corners
 from autograd.drawing.modules import Box, HasParameters, module_boxes
 from autograd.drawing.names import (
+    cell,
     check_root,
     drawn_name,
     edge_number,
@@ -37,6 +37,7 @@ from autograd.drawing.names import (
     number,
     plain,
     table_label,
+    text_width,
 )
 from autograd.drawing.steps import (
     FILL,
@@ -160,7 +161,7 @@ def _check_depth(depth: Any) -> int:
 
 _MODULE_FILL = "#e3f2fd"
 _CUT_EDGE = {"style": "dashed", "color": MUTED, "class": "cut"}
-_COMPASS = {"TB": "n", "LR": "n", "BT": "s", "RL": "n"}  # where edges enter a linear node's row
+_COMPASS = {"TB": "n", "LR": "w", "BT": "s", "RL": "e"}  # where edges enter a linear node
 # The layout of each pass, by the pass's record and the drawing's options (see pin below).
 _LAYOUTS: weakref.WeakKeyDictionary[Any, dict[tuple, Layout | None]] = weakref.WeakKeyDictionary()
 
@@ -194,6 +195,7 @@ class _Picture:
         self.nodes: list[tuple[str, dict[str, str]]] = []
         self.edges: list[tuple[str, str, dict[str, str]]] = []
         self.widest: dict[str, str] = {}  # node name or edge id -> its label in the layout
+        self.linear: dict[str, tuple] = {}  # a linear op -> its cells, to lay out in drawing()
         self.ahead = WholePass(step.root, order) if step is not None else None
 
     def count(self) -> int:
@@ -242,6 +244,10 @@ class _Picture:
         if rankdir == "auto":
             rankdir = self._auto_rankdir()
         compass = _COMPASS[rankdir]
+        vertical = rankdir in ("LR", "RL")
+        for name, attrs in self.nodes:
+            if name in self.linear:
+                attrs["label"] = _linear_table(*self.linear[name], vertical)
         for _, _, attrs in self.edges:
             if "headport" in attrs:
                 attrs["headport"] = f"{attrs['headport']}:{compass}"
@@ -368,8 +374,9 @@ class _Picture:
         if self.step is None:
             self._node(name, label=_value_label(node, shown_name))
         else:
-            widest = value_at_step(self.step, node, shown_name, self.ahead)["label"]
-            self._node(name, widest, **value_at_step(self.step, node, shown_name))
+            self._node(
+                name, **value_at_step(self.step, node, shown_name, self.ahead, self.fontsize)
+            )
         if node in self.made_by:
             box = self.made_by[node]
             if self._shows(box.name):
@@ -396,35 +403,38 @@ class _Picture:
             self._mark_cuts(name, name, "operand", "use")
 
     def _draw_linear(self, op: str, node: Value, style: dict[str, str]) -> None:
-        """A linear node as a table of its terms, b + w1*x1 + ...: a column per operand, its
-        edge running into the cell with the operand's name, and under it the local derivative
-        along that edge (x1 for w1, w1 for x1, 1 for b), so no number reads as another's."""
+        """A linear node as a table of its terms, b + w1*x1 + ...: a cell per operand with its
+        name, where its edge ends, and beside it the local derivative along that edge (x1 for
+        w1, w1 for x1, 1 for b), so that no number can be read as another edge's. In a pass's
+        frames, every cell keeps the width of its widest text, the table its size."""
         current = node is self._current()
-        names, numbers, widest = [], [], []
+        names, numbers = [], []
+        colour = ""  # in a frame, cells keep black borders inside the table's coloured one
+        if current or self.ahead is not None:
+            colour = f' COLOR="{PASSING if current else "black"}"'
         fill = f' BGCOLOR="{FILL["current"]}"' if current else ""
         for k, (operand, local) in enumerate(zip(node._prev, node._local)):
-            names.append(f'<TD PORT="p{k}"{fill}>{html_text(self.names[operand])}</TD>')
+            names.append(cell(html_text(self.names[operand]), None, f' PORT="p{k}"{fill}{colour}'))
             text = edge_number(local)
             if current:
                 assert self.step is not None
                 text = self.step.carried(self.step.contributions[k])
-            numbers.append(f"<TD{fill}>{html_text(text)}</TD>")
+            width = None
             if self.ahead is not None:
-                widest.append(f"<TD>{html_text(self.ahead.carried(node, local))}</TD>")
-        header = f'<TD COLSPAN="{len(names)}">{html_text(_op_text(node))} = {_terms(node)}</TD>'
+                width = text_width(self.ahead.carried(node, local), self.fontsize) + 16
+            numbers.append(cell(html_text(text), width, fill + colour))
+        header = f"{html_text(_op_text(node))} = {_terms(node)}"
         table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">'
         if style.get("fillcolor"):
             table = table.replace("<TABLE", f'<TABLE BGCOLOR="{style["fillcolor"]}"')
-        if current or widest:
-            table = table.replace('BORDER="0"', f'BORDER="2" COLOR="{PASSING}"', 1)
-        rows = f"<TR>{''.join(names)}</TR><TR>{{}}</TR><TR>{header}</TR></TABLE>>"
-        label = f"<{table}{rows.format(''.join(numbers))}"
-        if widest and not current:
-            table = table.replace(f'BORDER="2" COLOR="{PASSING}"', 'BORDER="0"', 1)
-            label = f"<{table}{rows.format(''.join(numbers))}"
-        wide = f"<{table}{rows.format(''.join(widest))}" if widest else None
+        if current or self.ahead is not None:  # the same border in every frame
+            edge = PASSING if current else style.get("fillcolor", "white")
+            table = table.replace('BORDER="0"', f'BORDER="2" COLOR="{edge}"', 1)
+        # Built once the direction is known (drawing()): a row of columns from top to bottom,
+        # a column of rows from left to right, so that every edge comes straight at its cell.
+        self.linear[op] = (names, numbers, header, table)
         attrs = {"class": style["class"]} if "class" in style else {}
-        self._node(op, wide, label=label, **attrs)
+        self._node(op, label=_linear_table(names, numbers, header, table, False), **attrs)
         for k, operand in enumerate(node._prev):
             if self._shows(self.vertex[operand]):
                 self._edge_to(self.vertex[operand], op, headport=f"p{k}", **passing(current))
@@ -498,6 +508,20 @@ def _value_label(node: Value, name: str) -> str:
     """A one-row HTML-like table, `name | data | grad`; Graphviz escapes it like XML."""
     cells = (html_text(name), f"data {number(node.data)}", f"grad {number(plain(node.grad))}")
     return table_label(cells)
+
+
+def _linear_table(
+    names: list[str], numbers: list[str], header: str, table: str, vertical: bool
+) -> str:
+    """A linear node's table: the operands' names (where their edges end) beside or above
+    the local derivatives, and the sum it computes."""
+    if vertical:
+        rows = [f'<TR><TD COLSPAN="2">{header}</TD></TR>']
+        rows += [f"<TR>{name}{number}</TR>" for name, number in zip(names, numbers)]
+    else:
+        rows = [f"<TR>{''.join(names)}</TR>", f"<TR>{''.join(numbers)}</TR>"]
+        rows.append(f'<TR><TD COLSPAN="{len(names)}">{header}</TD></TR>')
+    return f"<{table}{''.join(rows)}</TABLE>>"
 
 
 def _terms(node: Value) -> str:

@@ -15,25 +15,17 @@ Two things here, both about geometry rather than content:
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from autograd.drawing.names import text_width
 
 Attrs = dict[str, str]
 
 # A page: what a README or a notebook shows, 900 px at 96 dpi, in points (1 pt = 1/72 inch).
 PAGE_WIDTH = 675.0
 PAGE_HEIGHT = 600.0
-# How wide Times draws a character, in font sizes: most are about half; these differ.
-_WIDTHS = {" ": 0.25, ".": 0.25, ",": 0.25, "-": 0.33, "(": 0.33, ")": 0.33, "×": 0.56}
-
-
-def text_width(text: str, fontsize: float) -> float:
-    """An estimate of how wide `text` is drawn (the widest of its lines; tags stripped)."""
-    plain = re.sub(r"<[^>]*>", "", text)
-    lines = re.split(r"<BR/>|\n", plain) if plain else [""]
-    return max(sum(_WIDTHS.get(ch, 0.5) for ch in line) for line in lines) * fontsize
 
 
 def pinned_edge(layout: Layout, attrs: Attrs, widest: str | None, fontsize: float) -> Attrs:
@@ -55,12 +47,13 @@ def auto_rankdir(
 ) -> str:
     """ "TB" or "LR": the direction whose picture can be drawn larger on a page.
 
-    Each node goes on the rank one past its deepest operand (as dot ranks them); across the
-    ranks sit the nodes of the widest rank. The picture's size is estimated both ways, and the
-    direction that needs the least shrinking to fit PAGE_WIDTH × PAGE_HEIGHT wins, top to
-    bottom on a tie.
+    Each node goes on the rank one before its earliest user, counted back from the root (dot
+    keeps edges short, so a weight sits just before the neuron that uses it, not with the
+    inputs); across the ranks sit the nodes of the widest rank. The picture's size is
+    estimated both ways, and the direction that needs the least shrinking to fit
+    PAGE_WIDTH × PAGE_HEIGHT wins, top to bottom on a tie.
     """
-    rank = _ranks(list(sizes), edges)
+    rank = _ranks(list(sizes), [(head, tail) for tail, head in edges])  # from the root back
     per_rank: dict[int, list[str]] = defaultdict(list)
     for name, r in rank.items():
         per_rank[r].append(name)
@@ -139,7 +132,7 @@ def pinned_node(layout: Layout, name: str, attrs: Attrs) -> Attrs:
         return attrs
     x, y, w, h = layout.nodes[name]
     pinned = {**attrs, "pos": f"{x:.2f},{y:.2f}!", "width": f"{w:.4f}", "height": f"{h:.4f}"}
-    pinned["fixedsize"] = "true"  # a narrower box is drawn centred in its place
+    pinned["fixedsize"] = "shape"  # its cells have fixed widths (steps.py): the same box
     return pinned
 
 

@@ -9,6 +9,7 @@ the same graph always gives the same text.
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -86,6 +87,27 @@ def carried(local: float, upstream: float, contribution: float) -> str:
 
 def plain(x: Any) -> float:
     return x.data if isinstance(x, Value) else x  # a derivative kept as a Value (higher order)
+
+
+# How wide a character is drawn, in font sizes, at most: the metrics of DejaVu Serif, the
+# widest of the serif fonts `dot` falls back on (Times itself is narrower). An upper bound,
+# so that a cell given this width holds its text whatever the font.
+_WIDTHS = {" ": 0.32, ".": 0.32, ",": 0.32, "-": 0.4, "(": 0.4, ")": 0.4, "×": 0.84, "=": 0.84}
+_WIDEST = 0.66  # digits and most letters
+
+
+def text_width(text: str, fontsize: float) -> float:
+    """An estimate of how wide `text` is drawn (the widest of its lines; tags stripped)."""
+    plain = re.sub(r"<[^>]*>", "", text)
+    lines = re.split(r"<BR/>|\n", plain) if plain else [""]
+    return max(sum(_WIDTHS.get(ch, _WIDEST) for ch in line) for line in lines) * fontsize
+
+
+def cell(text: str, width: float | None = None, extra: str = "") -> str:
+    """A table cell; with `width`, one that many points wide whatever its text, so that a
+    box has the same size in every frame of a pass."""
+    fixed = f' WIDTH="{round(width)}"' if width is not None else ""
+    return f"<TD{fixed}{extra}>{text}</TD>"
 
 
 # --- text safe for a label ----------------------------------------------------------------------

@@ -15,7 +15,16 @@ from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from autograd.drawing.modules import Box
-from autograd.drawing.names import carried, compact, html_text, number, plain, table_label
+from autograd.drawing.names import (
+    carried,
+    cell,
+    compact,
+    html_text,
+    number,
+    plain,
+    table_label,
+    text_width,
+)
 from autograd.engine import Value, gradients
 
 
@@ -90,9 +99,9 @@ def legend(step: DrawnStep | None, fontsize: float = 14.0) -> str:
     edge = "edges: local × upstream = contribution"
     edge = f'<TD COLSPAN="4"><FONT COLOR="{PASSING}">{edge}</FONT></TD>'
     scale = fontsize / 14.0
-    width, height = round(TITLE_WIDTH * scale), round(TITLE_LINES * fontsize * 1.25)
-    # Wrapped at 8 pt a character of bold 14 pt text, so that the lines fit TITLE_WIDTH.
-    lines = wrap(step.title(), int(TITLE_WIDTH / 8)) if step is not None else []
+    width, height = round(TITLE_WIDTH * scale), round(TITLE_LINES * fontsize * 1.45)
+    # Wrapped at 8.5 pt a character of bold 14 pt text, so that the lines fit TITLE_WIDTH.
+    lines = wrap(step.title(), int(TITLE_WIDTH / 8.5)) if step is not None else []
     text = "<BR/>".join(html_text(line) for line in lines) or " "
     title = (
         f'<TD COLSPAN="4" FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{height}"'
@@ -116,23 +125,35 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def value_at_step(
-    step: DrawnStep, node: Value, name: str, widest: WholePass | None = None
+    step: DrawnStep, node: Value, name: str, ahead: WholePass | None = None, fontsize: float = 14
 ) -> dict[str, str]:
     """A value's box at the step: filled by its state, its grad cell as `grad_at` writes it.
-    With `widest`, the box as wide as it gets in the pass, for the layout (pin in layout.py)."""
+    With `ahead` (the whole pass), the box has one size in every frame: its grad cell as wide
+    as its widest text in the pass, and a border of 2 always, coloured while it passes on."""
     state = step.state(node)
-    grad = grad_at(step, node, state) if widest is None else widest.widest_grad(node)
-    cells = (html_text(name), f"data {number(node.data)}", html_text(grad))
-    # The layout makes room for the current node's thicker border around every box.
-    thick = state == "current" or widest is not None
-    border = f'BORDER="2" COLOR="{PASSING}"' if thick else 'BORDER="0"'
-    table = (
-        f'<TABLE {border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="{FILL[state]}">'
-    )
-    style = {"label": table_label(cells, table), "class": state}
+    current = state == "current"
+    grad = html_text(grad_at(step, node, state))
+    if ahead is None:
+        cells = (html_text(name), f"data {number(node.data)}", grad)
+        border = f'BORDER="2" COLOR="{PASSING}"' if current else 'BORDER="0"'
+        label = table_label(cells, _table(border, state))
+    else:
+        colour = f' COLOR="{PASSING if current else "black"}"'
+        width = text_width(ahead.widest_grad(node), fontsize) + 16  # and its padding
+        row = cell(html_text(name), None, colour) + cell(f"data {number(node.data)}", None, colour)
+        row += cell(grad, width, colour)
+        border = f'BORDER="2" COLOR="{PASSING if current else FILL[state]}"'
+        label = f"<{_table(border, state)}<TR>{row}</TR></TABLE>>"
+    style = {"label": label, "class": state}
     if state == "unreached":
         style["fontcolor"] = MUTED
     return style
+
+
+def _table(border: str, state: str) -> str:
+    return (
+        f'<TABLE {border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="{FILL[state]}">'
+    )
 
 
 def grad_at(step: DrawnStep, node: Value, state: str) -> str:
