@@ -21,7 +21,8 @@ from benchmarks.processes import run_worker
 
 TOLERANCE = 1e-9  # relative: every engine computes the same numbers, up to rounding
 STARTUP_TIMEOUT = 120.0  # seconds for a worker to import its engine (torch is slow to import)
-CHECKED = {"moons": "losses", "chain": "check", "products": "check"}  # the numbers compared
+CHECKED = {"moons": "losses", "spiral": "losses", "chain": "check", "products": "check"}
+SLOW = {"spiral": 4.0}  # times the timeout a measurement may take: eager takes seconds a step
 
 
 @dataclass
@@ -85,14 +86,15 @@ def run_engine(
     args = [engine.name, workload, "--sizes", ",".join(map(str, sizes)), *settings.options]
     done: list[str] = []
     pending = list(sizes)
-    for record in run_worker(args, settings.timeout, STARTUP_TIMEOUT, settings.deps):
+    timeout = settings.timeout * SLOW.get(workload, 1.0)
+    for record in run_worker(args, timeout, STARTUP_TIMEOUT, settings.deps):
         if "ready" in record:
             versions[engine.name] = record["version"]
             continue
         if "unsupported" in record:
             _fail(cells, engine.name, sizes[0], "n/a")
             return "n/a"
-        failure = _failure(record, settings.timeout, started=engine.name in versions)
+        failure = _failure(record, timeout, started=engine.name in versions)
         if failure and not pending:  # after its last record: nothing measured is lost
             return ", ".join([*done, f"then {short(failure)}"])
         if failure:
@@ -120,8 +122,9 @@ def check_agreement(workload: str, cells: Cells, engines: list[EngineSpec]) -> N
                     math.isclose(got, want, rel_tol=TOLERANCE, abs_tol=1e-300)
                     for got, want in zip(run[key], expected, strict=True)
                 ):
-                    what = "losses step by step" if workload == "moons" else "output and gradients"
-                    where = workload if workload == "moons" else f"{workload}, N={n}"
+                    stepped = workload in ("moons", "spiral")
+                    what = "losses step by step" if stepped else "output and gradients"
+                    where = workload if stepped else f"{workload}, N={n}"
                     raise Mismatch(
                         f"{where}: {name} gives {what} {run[key]} where "
                         f"{ran[0]} gives {expected} (relative tolerance {TOLERANCE:g})"

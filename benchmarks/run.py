@@ -28,7 +28,7 @@ from benchmarks.engines import BY_NAME, ENGINES
 from benchmarks.processes import ROOT
 from benchmarks.rounds import Cells, Mismatch, Settings, run_workload
 from benchmarks.worker import WORKLOADS
-from benchmarks.workloads import MOONS_POINTS
+from benchmarks.workloads import MOONS_POINTS, SPIRAL_POINTS
 
 DEFAULTS = {  # (default, --quick)
     "rounds": (5, 3),
@@ -154,6 +154,7 @@ def schedule(args: argparse.Namespace) -> dict[str, list[list[int]]]:
     sized = [[n for n in args.sizes if r < rounds_at(n)] for r in range(args.rounds)]
     plan = {
         "moons": [[MOONS_POINTS]] * args.rounds,
+        "spiral": [[SPIRAL_POINTS]] * args.rounds,
         "chain": sized,
         "products": sized,
         "memory": [[args.memory_size]] * min(args.rounds, 2),  # it hardly varies

@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from benchmarks import workloads
 from benchmarks.engines import BY_NAME
 
-WORKLOADS = ("moons", "chain", "products", "memory", "ops")
+WORKLOADS = ("moons", "spiral", "chain", "products", "memory", "ops")
 NEEDS = {  # the engine functions each workload calls
     "moons": ("moons_trainer",),
+    "spiral": ("spiral_trainer",),
     "chain": ("chain", "backward", "gradients"),
     "products": ("sum_of_products", "backward", "gradients"),
     "memory": ("chain",),
@@ -32,6 +33,10 @@ NEEDS = {  # the engine functions each workload calls
 def records(args: argparse.Namespace, engine: object) -> Iterator[workloads.Record]:
     if args.workload == "moons":
         return workloads.measure_moons(engine, args.seed, args.steps, args.warmup)
+    if args.workload == "spiral":
+        return workloads.measure_moons(
+            engine, args.seed, workloads.SPIRAL_STEPS, args.warmup, spiral=True
+        )
     if args.workload in ("chain", "products"):
         return workloads.measure_graph(engine, args.workload, args.sizes, args.seed)
     if args.workload == "memory":

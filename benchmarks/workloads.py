@@ -4,6 +4,8 @@ The problems are built here, from a seed, so that every engine starts from the s
 
     moons     one training step of MLP(2, [16, 16, 1]) on 100 two-moons points: forward,
               max-margin loss mean(relu(1 - y*score)) + 1e-4 * sum(p*p), backward, SGD update
+    spiral    the same step for MLP(2, [64, 64, 1]) on 1,000 points of two spirals: 100 times
+              the nodes, for the engines fast enough to train it
     chain     n ops in a row, x = x * a and x = x + b alternately (a = 0.999, b = 0.001)
     products  x1*y1 + ... + xn*yn over 2n leaves
     memory    bytes per node of a chain of n ops, held in memory
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from nn.data import make_moons
+from nn.data import make_moons, make_spirals
 
 Record = dict[str, Any]
 
@@ -35,6 +37,9 @@ MOONS_SIZES = (2, 16, 16, 1)  # MLP(2, [16, 16, 1]): 337 parameters
 MOONS_POINTS = 100
 MOONS_ALPHA = 1e-4  # weight of the L2 term
 MOONS_LR = 0.1
+SPIRAL_SIZES = (2, 64, 64, 1)  # 4,417 parameters
+SPIRAL_POINTS = 1000
+SPIRAL_STEPS = 1  # timed, after one untimed: eager takes seconds a step here
 CHAIN_LEAVES = (0.5, 0.999, 0.001)  # x0, a, b: x settles towards 1, never overflows
 
 
@@ -74,11 +79,18 @@ def moons_problem(seed: int) -> MoonsProblem:
     )
 
 
-def initial_weights(seed: int) -> list[float]:
+def spiral_problem(seed: int) -> MoonsProblem:
+    """Two spiral arms, labels -1 and +1, and a wider, deeper MLP: the moons step, scaled up."""
+    X, y = make_spirals(SPIRAL_POINTS, noise=0.05, seed=seed)
+    weights = initial_weights(seed, SPIRAL_SIZES)
+    return MoonsProblem(X, [2 * label - 1 for label in y], weights, SPIRAL_SIZES, MOONS_ALPHA)
+
+
+def initial_weights(seed: int, sizes: tuple[int, ...] = MOONS_SIZES) -> list[float]:
     """Weights uniform in (-1, 1) and biases 0, as a fresh MLP has, from their own seed."""
     rng = random.Random(seed)
     weights: list[float] = []
-    for nin, nout in zip(MOONS_SIZES, MOONS_SIZES[1:]):
+    for nin, nout in zip(sizes, sizes[1:]):
         for _ in range(nout):
             weights += [rng.uniform(-1.0, 1.0) for _ in range(nin)] + [0.0]
     return weights
@@ -92,16 +104,27 @@ def products_inputs(n: int, seed: int) -> tuple[list[float], list[float]]:
 # --- timing, inside a worker --------------------------------------------------------------
 
 
-def measure_moons(engine: ModuleType, seed: int, steps: int, warmup: int) -> Iterator[Record]:
-    """`warmup` untimed steps, then `steps` timed ones; every step's loss, to compare."""
-    step = engine.moons_trainer(moons_problem(seed))
+def measure_moons(
+    engine: ModuleType, seed: int, steps: int, warmup: int, spiral: bool = False
+) -> Iterator[Record]:
+    """`warmup` untimed steps, then `steps` timed ones; every step's loss, to compare. The
+    first step's time is kept apart: for a compiled engine it traces and prepares the loss."""
+    if spiral:
+        step = engine.spiral_trainer(spiral_problem(seed))
+    else:
+        step = engine.moons_trainer(moons_problem(seed))
     losses, times = [], []
-    for k in range(warmup + steps):
+    for _ in range(warmup + steps):
         start = time.perf_counter()
         losses.append(step(MOONS_LR))
-        if k >= warmup:
-            times.append(time.perf_counter() - start)
-    yield {"seconds": sum(times) / len(times), "step_seconds": times, "losses": losses}
+        times.append(time.perf_counter() - start)
+    timed = times[warmup:]
+    yield {
+        "seconds": sum(timed) / len(timed),
+        "step_seconds": timed,
+        "first_step_seconds": times[0],
+        "losses": losses,
+    }
 
 
 def measure_graph(

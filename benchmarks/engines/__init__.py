@@ -7,6 +7,8 @@ can run; a workload whose function is missing shows as n/a in its column.
     VERSION: str                                   shown in the results
     moons_trainer(problem) -> step                 step(lr) runs forward, backward and an SGD
                                                    update on the moons problem; returns the loss
+    spiral_trainer(problem) -> step                the same on the spiral problem (a bigger MLP
+                                                   on more points), for the engines fast enough
     chain(n) -> graph                              n ops in a row from leaves x0, a, b:
                                                    x = x * a, then x = x + b, alternately
     sum_of_products(xs, ys) -> graph               x1*y1 + ... + xn*yn, every xi and yi a leaf
@@ -37,9 +39,13 @@ ENGINES: list[EngineSpec] = [
     EngineSpec("chainrule", "chainrule eager", "benchmarks.engines.chainrule_eager", ours=True),
     EngineSpec("micrograd", "micrograd", "benchmarks.engines.micrograd_pypi"),
     EngineSpec("torch", "torch scalar", "benchmarks.engines.torch_scalar"),
+    EngineSpec("torch_batched", "torch batched tensors", "benchmarks.engines.torch_batched"),
     EngineSpec("floats", "hand floats", "benchmarks.engines.hand_floats"),
     EngineSpec(
         "compiled", "chainrule compiled", "benchmarks.engines.chainrule_compiled", ours=True
+    ),
+    EngineSpec(
+        "numpy", "chainrule compiled (numpy)", "benchmarks.engines.chainrule_numpy", ours=True
     ),
 ]
 

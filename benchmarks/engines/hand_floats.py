@@ -111,6 +111,9 @@ class _Products:
         self.grads = self.ys + self.xs  # d/dxi = yi, d/dyi = xi
 
 
+spiral_trainer = moons_trainer  # the same MLP and loss, on the spiral problem
+
+
 def chain(n: int) -> _Chain:
     return _Chain(n)
 
