@@ -61,8 +61,10 @@ if TYPE_CHECKING:
 RANKDIRS = ("TB", "LR", "BT", "RL")  # top to bottom, left to right, bottom to top, right to left
 
 # Past this many boxes (values and modules) `dot` takes more than a few seconds to lay a graph
-# out, and minutes past 2,000: draw_dot refuses, and says what to draw instead.
-MAX_NODES = 1000
+# out: measured, an MLP(2, [4, 4, 1]) on 19 points (494 boxes) renders in 6 s, on 30 (758) in
+# 21 s, on 40 (998) in 42 s; a chain or a star of 500 in under 1 s. draw_dot refuses, and
+# says what to draw instead.
+MAX_NODES = 500
 FONTSIZE = 14.0  # the node text's size, and the edges' (a local derivative is no footnote)
 
 
@@ -130,7 +132,8 @@ def _check_size(count: int, max_nodes: Any, total: int) -> None:
         whole = "" if count == total else f" (of the graph's {total:,})"
         raise ValueError(
             f"draw_dot: {count:,} nodes to draw{whole}, more than max_nodes={max_nodes:,}:"
-            " Graphviz would take minutes to lay them out. Draw less of it: collapse=model"
+            " Graphviz would take more than a few seconds to lay them out (minutes past 2,000)."
+            " Draw less of it: collapse=model"
             " (a box per module: a Layer, a Neuron), around=node, depth=2 (the nodes near"
             " one), or the graph of one input point; print draw_text(root) to read it all;"
             " or pass max_nodes=None to draw it anyway."
