@@ -298,27 +298,29 @@ def topological_order(*roots: Value) -> list[Value]:
     """Every node of the graph behind `roots`, each after all of its operands (roots last).
 
     An iterative depth-first search: an explicit stack instead of recursion, so a chain
-    of a million ops needs no deeper Python stack than a chain of one. The stack holds a
-    node beside an iterator over its operands; the node is placed once they all are.
+    of a million ops needs no deeper Python stack than a chain of one. A node met for the
+    first time goes back on the stack under a PLACE mark, with its unseen operands on top:
+    when the mark comes up again, all of them have been placed, and so is the node.
     """
     order: list[Value] = []
     seen: set[Value] = set()
-    for root in roots:
-        if root in seen:
+    stack: list[Any] = list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        if node is _PLACE:
+            order.append(stack.pop())
             continue
-        seen.add(root)
-        stack = [(root, iter(root._prev))]
-        while stack:
-            node, operands = stack[-1]
-            for operand in operands:  # resumes where it stopped when it comes back up
-                if operand not in seen:
-                    seen.add(operand)
-                    stack.append((operand, iter(operand._prev)))
-                    break  # place the operand's own operands first
-            else:
-                stack.pop()
-                order.append(node)
+        if node in seen:  # reached by two paths before its turn: placed already
+            continue
+        seen.add(node)
+        stack += (node, _PLACE)
+        for operand in reversed(node._prev):  # so that the first operand is placed first
+            if operand not in seen:
+                stack.append(operand)
     return order
+
+
+_PLACE = object()  # on topological_order's stack: "the node below me is ready to be placed"
 
 
 def sum(values: Iterable[Value | Real]) -> Value:  # noqa: A001  (autograd.sum, as torch.sum)
