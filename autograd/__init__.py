@@ -12,6 +12,7 @@ from autograd.compiler import Compiled, compile  # noqa: A004, F401  (out of __a
 from autograd.drawing import draw_dot, draw_text
 from autograd.engine import Value, linear, sum, topological_order  # noqa: A004, F401
 from autograd.explorer import explore
+from autograd.forward_mode import jvp
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.higher_order import grad, hessian, jacobian
 from autograd.stepping import Step, backward_steps
@@ -38,6 +39,7 @@ __all__ = [
     "hessian",
     "is_grad_enabled",
     "jacobian",
+    "jvp",
     "linear",
     "no_grad",
     "set_grad_enabled",
