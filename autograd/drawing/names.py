@@ -132,6 +132,8 @@ def table_label(cells: Sequence[str], table: str | None = None) -> str:
 # Characters that XML (hence Graphviz's HTML-like labels) rejects or a terminal would act on
 # rather than show: control characters, lone surrogates, line separators, U+FFFE and U+FFFF.
 _HIDDEN = frozenset(("Cc", "Cs", "Zl", "Zp"))
+# Bidirectional controls reorder the text around them: `w\u202eevil` would show as `wlive`.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def visible(text: str) -> str:
@@ -139,6 +141,8 @@ def visible(text: str) -> str:
     if text.isprintable():  # the common case, and quick
         return text
     return "".join(
-        repr(ch)[1:-1] if unicodedata.category(ch) in _HIDDEN or ch in "\ufffe\uffff" else ch
+        repr(ch)[1:-1]
+        if unicodedata.category(ch) in _HIDDEN or ch in _BIDI or ch in "\ufffe\uffff"
+        else ch
         for ch in text
     )
