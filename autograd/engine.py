@@ -280,20 +280,6 @@ def backward_order(*roots: Value) -> list[Value]:
     return topological_order(*roots)[::-1]
 
 
-def _rebuild_graph(records: list[tuple]) -> Value:
-    """The graph of Value.__reduce__ again; returns its root, the last record."""
-    nodes: list[Value] = []
-    for data, grad, label, op, operands, local, arg, attributes in records:
-        node = object.__new__(Value)
-        node.data, node.grad, node._label, node._op = data, grad, label, op
-        node._prev = tuple(nodes[i] for i in operands)
-        node._local = NO_GRAPH if type(local) is _NoGraph else local
-        node._arg = arg
-        node.__dict__.update(attributes)
-        nodes.append(node)
-    return nodes[-1]
-
-
 def topological_order(*roots: Value) -> list[Value]:
     """Every node of the graph behind `roots`, each after all of its operands (roots last).
 
@@ -421,3 +407,17 @@ def _to_float(data: Any) -> float:
     kind = type(data).__name__
     hint = " (use v.data for its number)" if isinstance(data, Value) else ""
     raise TypeError(f"Value() takes a real number (int or float); got {kind}: {data!r}{hint}")
+
+
+def _rebuild_graph(records: list[tuple]) -> Value:
+    """The graph of Value.__reduce__ again; returns its root, the last record."""
+    nodes: list[Value] = []
+    for data, grad, label, op, operands, local, arg, attributes in records:
+        node = object.__new__(Value)
+        node.data, node.grad, node._label, node._op = data, grad, label, op
+        node._prev = tuple(nodes[i] for i in operands)
+        node._local = NO_GRAPH if type(local) is _NoGraph else local
+        node._arg = arg
+        node.__dict__.update(attributes)
+        nodes.append(node)
+    return nodes[-1]
