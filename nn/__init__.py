@@ -9,11 +9,12 @@ with PyTorch's vocabulary for the rest of training:
 nn.functional   activations and losses            nn.optim     optimisers; nn.optim.lr_scheduler
 nn.init         weight initialisations            nn.utils     gradient clipping
 nn.data         toy data sets and mini-batches    nn.train     fit: a training loop with progress
+nn.metrics      accuracy, read as the loss implies
 nn.save/load    models as JSON                    nn.to_torch / from_torch: the PyTorch bridge
 nn.save_checkpoint / load_checkpoint: a training run (model, optimiser, scheduler, step), resumed
 """
 
-from nn import data, functional, init, optim, utils
+from nn import data, functional, init, metrics, optim, utils
 from nn.checkpoint import load_checkpoint, save_checkpoint
 from nn.modules import MLP, Layer, Module, Neuron, StateDictError
 from nn.serialization import (
@@ -44,6 +45,7 @@ __all__ = [
     "init",
     "load",
     "load_checkpoint",
+    "metrics",
     "optim",
     "save",
     "save_checkpoint",

@@ -17,12 +17,13 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from autograd import Value, no_grad
+from autograd import no_grad
 from nn._random import generator as _generator
 from nn.data import batches
+from nn.metrics import LossFn, Metric, accuracy, metric_for
 from nn.optim import Optimizer
 
-LossFn = Callable[[list, Sequence[Any]], Value]
+__all__ = ["History", "accuracy", "evaluate", "fit", "metric_for"]  # the last two: nn.metrics'
 
 
 @dataclass
@@ -34,37 +35,19 @@ class History:
     lr: list[float] = field(default_factory=list)
 
 
-def accuracy(predictions: Sequence[Value | Sequence[Value]], targets: Sequence[Any]) -> float:
-    """The fraction of predictions that are right.
-
-    One score per example: right when its sign matches the target's (targets in {-1, +1}) or
-    when score > 0 is the target (targets in {0, 1}), the reading of a linear output or a
-    logit. A list of scores per example: right when the largest is at the target's index."""
-    if len(predictions) != len(targets):
-        raise ValueError(f"{len(predictions)} predictions but {len(targets)} targets")
-    if not predictions:
-        raise ValueError("accuracy needs at least one prediction")
-    correct = 0
-    for prediction, target in zip(predictions, targets):
-        if isinstance(prediction, (list, tuple)):
-            scores = [s.data for s in prediction]
-            correct += scores.index(max(scores)) == target
-        else:
-            correct += (prediction.data > 0) == (target > 0)
-    return correct / len(predictions)
-
-
 def evaluate(
     model: Callable,
     X: Sequence[Any],
     y: Sequence[Any],
     loss_fn: LossFn,
-    metric: Callable[[list, Sequence[Any]], float] = accuracy,
-) -> tuple[float, float]:
-    """(loss, metric) of the model on a data set, without recording a graph."""
+    metric: Metric | None | str = "auto",
+) -> tuple[float, float | None]:
+    """(loss, metric) of the model on a data set, without recording a graph. metric="auto"
+    is the accuracy metric_for(loss_fn, model, y) chooses (None for a regression)."""
+    metric = _chosen(metric, loss_fn, model, y)
     with no_grad():
         predictions = [model(x) for x in X]
-        return loss_fn(predictions, y).data, metric(predictions, y)
+        return loss_fn(predictions, y).data, metric(predictions, y) if metric else None
 
 
 def fit(
@@ -77,7 +60,7 @@ def fit(
     scheduler: Any = None,
     batch_size: int | None = None,
     seed: Any = None,
-    metric: Callable[[list, Sequence[Any]], float] | None = accuracy,
+    metric: Metric | None | str = "auto",
     progress: bool | None = None,
     log_every: int = 10,
     file: TextIO | None = None,
@@ -87,7 +70,10 @@ def fit(
     loss_fn(predictions, targets) -> Value, e.g. F.mse_loss or a lambda that adds a penalty.
     batch_size: None trains on all of X at every step; a number takes the next shuffled
     mini-batch at every step, starting a new epoch when the data runs out (order from `seed`).
-    metric(predictions, targets) -> float, accuracy by default; None for a regression.
+    metric(predictions, targets) -> float, shown and recorded at every step; "auto" (the
+    default) is the accuracy that fits the loss and the model's output (see metric_for: a
+    regression gets none, and where it cannot be known fit raises before training); None for
+    no metric.
     progress: True for a tqdm bar on stderr, False for printed lines, None (the default) for a
     bar when stderr is a terminal and lines otherwise. log_every=0 prints no lines.
     """
@@ -97,6 +83,7 @@ def fit(
         raise ValueError(f"X and y must have the same length; got {len(X)} and {len(y)}")
     if not X:
         raise ValueError("fit needs at least one example; X is empty")
+    metric = _chosen(metric, loss_fn, model, y)
     file = sys.stdout if file is None else file
     if progress is None:
         progress = sys.stderr.isatty()
@@ -125,6 +112,14 @@ def fit(
             print(f"step {k + 1:4d}/{steps}  {line}", file=file, flush=True)
     bar.close()
     return history
+
+
+def _chosen(metric: Metric | None | str, loss_fn: LossFn, model: Any, y: Sequence[Any]):
+    if isinstance(metric, str):
+        if metric != "auto":
+            raise ValueError(f'metric is "auto", a function or None; got {metric!r}')
+        return metric_for(loss_fn, model, y)
+    return metric
 
 
 def _batch_stream(X, y, batch_size: int | None, seed):
