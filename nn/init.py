@@ -1,12 +1,13 @@
 """Weight initialisations, with torch.nn.init's names and formulas.
 
 Each function fills weights in place and returns what it was given. It takes
-- a Layer: the weight matrix of its neurons, fan_in = inputs, fan_out = neurons;
-- a Neuron: its weights, as a layer of one neuron (fan_out = 1);
 - a list of Values: those Values, as one neuron's weights (fan_in = len, fan_out = 1),
-  or a list of lists of Values: a weight matrix, one row per neuron (as torch's weight).
-Biases are never touched by passing a Layer or a Neuron: pass them as a list
-(`init.zeros_([n.b for n in layer.neurons])`).
+  or a list of lists of Values: a weight matrix, one row per neuron (as torch's weight);
+- anything with a `weight_rows()` method that returns such a matrix (HasWeights): a Layer
+  (fan_in = inputs, fan_out = neurons) or a Neuron (a layer of one neuron, fan_out = 1).
+This file knows nothing of nn.modules: the modules import it, and say through weight_rows()
+where their weights are. Biases are never touched by passing a Layer or a Neuron: pass them
+as a list (`init.zeros_([n.b for n in layer.neurons])`).
 
 `generator` is where the numbers come from (torch's name): a random.Random, an int seed, or
 None for Python's global random, so that `random.seed(...)` makes a run reproducible.
@@ -28,14 +29,21 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Any
+from collections.abc import Sequence
+from typing import Protocol, TypeVar, runtime_checkable
 
 from autograd import Value
 from nn._random import generator as _generator
 
-# A Layer, a Neuron (see the module docstring), or Values. Recognised by their attributes,
-# `neurons` and `w`, because nn.modules imports this file to initialise its layers.
-Target = Any
+
+@runtime_checkable
+class HasWeights(Protocol):
+    """What init needs of a layer: its weight matrix, one row (list of Values) per neuron."""
+
+    def weight_rows(self) -> list[list[Value]]: ...
+
+
+Target = TypeVar("Target", HasWeights, Sequence[Value], Sequence[Sequence[Value]])
 
 # calculate_gain's table: the factor that makes up for how much an activation shrinks a signal.
 _GAINS = {"linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": math.sqrt(2.0)}
@@ -149,10 +157,8 @@ INITS = {
 
 def _rows(target: Target) -> list[list[Value]]:
     """The weights of `target` as a matrix: one row per neuron."""
-    if hasattr(target, "neurons"):  # a Layer
-        return [n.w for n in target.neurons]
-    if hasattr(target, "w"):  # a Neuron
-        return [target.w]
+    if isinstance(target, HasWeights):  # a Layer or a Neuron
+        return [list(row) for row in target.weight_rows()]
     if isinstance(target, (list, tuple)) and target:
         if all(isinstance(v, Value) for v in target):
             return [list(target)]

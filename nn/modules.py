@@ -162,6 +162,9 @@ class Neuron(Module):
     def parameters(self) -> list[Value]:
         return self.w + [self.b]
 
+    def weight_rows(self) -> list[list[Value]]:  # what nn.init fills: a layer of one neuron
+        return [self.w]
+
     def __repr__(self) -> str:
         return f"{_DISPLAY_NAMES[self.activation]}Neuron({len(self.w)})"
 
@@ -201,6 +204,9 @@ class Layer(Module):
 
     def parameters(self) -> list[Value]:
         return [p for n in self.neurons for p in n.parameters()]
+
+    def weight_rows(self) -> list[list[Value]]:  # what nn.init fills: one row per neuron
+        return [n.w for n in self.neurons]
 
     def __repr__(self) -> str:
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"

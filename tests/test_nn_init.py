@@ -6,8 +6,9 @@ import random
 import statistics
 
 import pytest
-import torch
+from test_imports import ROOT, import_graph
 
+from autograd import Value
 from nn import MLP, Layer, Neuron, init
 
 FAN_IN, FAN_OUT = 60, 40  # 2400 weights: means and variances to within a few percent
@@ -67,6 +68,7 @@ def test_normal_initialisers_have_the_formulas_mean_and_spread(fill, mean, std):
 
 
 def test_calculate_gain_matches_torch():
+    torch = pytest.importorskip("torch")
     for name in ["linear", "sigmoid", "tanh", "relu", "selu"]:
         assert init.calculate_gain(name) == pytest.approx(torch.nn.init.calculate_gain(name))
     assert init.calculate_gain("leaky_relu", 0.2) == pytest.approx(
@@ -140,3 +142,35 @@ def test_bad_init_names_and_seeds_are_refused():
         MLP(2, [1], init="glorot")
     with pytest.raises(TypeError, match="seed must be an int, a random.Random or None"):
         MLP(2, [1], seed="42")
+
+
+def test_init_fills_anything_that_says_where_its_weights_are():
+    class Conv:  # a layer of one's own: init needs only weight_rows()
+        def __init__(self):
+            self.kernels = [[Value(0.0) for _ in range(4)] for _ in range(3)]
+
+        def weight_rows(self):
+            return self.kernels
+
+    conv = Conv()
+    assert isinstance(conv, init.HasWeights) and not isinstance(MLP(2, [1]), init.HasWeights)
+    init.xavier_uniform_(conv, generator=random.Random(0))  # fans (4, 3): bound sqrt(6 / 7)
+    numbers = [v.data for row in conv.kernels for v in row]
+    assert all(0 < abs(x) <= math.sqrt(6 / 7) for x in numbers)
+    layer = Layer(3, 2, seed=0)
+    assert layer.weight_rows() == [n.w for n in layer.neurons]
+    assert layer.neurons[0].weight_rows() == [layer.neurons[0].w]
+
+
+def test_init_imports_nothing_of_the_modules_that_use_it():
+    graph = import_graph(ROOT, ("autograd", "nn"))
+    reached, stack = set(), ["nn.init"]
+    while stack:  # everything nn.init needs, directly or not
+        for name in graph[stack.pop()]:
+            if name not in reached:
+                reached.add(name)
+                stack.append(name)
+    assert "nn._random" in reached and "nn.modules" not in reached
+    assert "nn.init" in graph["nn.modules"]  # imports go one way: modules -> init
+    source = (ROOT / "nn" / "init.py").read_text()
+    assert "hasattr" not in source and ".neurons" not in source  # no duck typing on internals
