@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint dist-check graphviz chromium notebooks clean bench
+.PHONY: demo test lint dist-check graphviz chromium notebooks course clean bench
 
 demo: $(VENV)/.runtime graphviz
 	$(BIN)/python -m nn.demo
@@ -91,6 +91,25 @@ notebooks: $(VENV)/.test graphviz
 	cd notebooks && for notebook in *.ipynb; do \
 	  ../$(BIN)/jupyter-execute --inplace --timeout=300 "$$notebook" || exit 1; \
 	done
+
+# The course alone: the library, JupyterLab, matplotlib and NumPy (the `course` extra, no
+# torch) in an environment of its own, .venv-course, so that .venv always has what the tests
+# need. Typed at a terminal it then opens the notebooks in JupyterLab; anywhere else (CI, a
+# pipe, a script) it only sets up and says how to open them.
+COURSE_VENV := .venv-course
+
+course: $(COURSE_VENV)/.course graphviz
+	@if [ -t 0 ] && [ -t 1 ] && [ "$${CI:-}" != true ]; then \
+	  $(COURSE_VENV)/bin/jupyter lab notebooks/; \
+	else \
+	  echo "The course is set up. Open the notebooks with: $(COURSE_VENV)/bin/jupyter lab notebooks/"; \
+	fi
+
+$(COURSE_VENV)/.course: pyproject.toml
+	test -x $(COURSE_VENV)/bin/python || $(PYTHON) -m venv $(COURSE_VENV)
+	echo '*' > $(COURSE_VENV)/.gitignore  # git leaves the environment alone
+	$(COURSE_VENV)/bin/python -m pip install --quiet -e '.[course]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) dist build out .pytest_cache .hypothesis .ruff_cache *.egg-info
