@@ -58,22 +58,28 @@ class Module:
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         """(dotted name, Value) for every parameter, found in the attributes in the order they
-        were set: a Value, a Module, or a list of either. A walk with a stack, not recursion."""
-        seen: set[int] = set()  # a Value shared by two modules is one parameter
+        were set: a Value, a Module, or a list of either. A walk with a stack, not recursion.
+
+        Each parameter is listed once, under the first name it is found by, and each module
+        and list is walked once, as torch does: a Value shared by two modules is one
+        parameter, and a module that refers to itself or to its parent (`model.me = model`,
+        `layer.parent = model`) is not walked again, so the walk always ends."""
+        seen: set[int] = set()  # ids of the Values, Modules and lists already reached
         stack: list[tuple[str, object]] = [("", self)]
         while stack:
             name, item = stack.pop()
+            if not isinstance(item, (Value, Module, list, tuple)):
+                continue  # a number, a string: not a parameter
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
             if isinstance(item, Value):
-                if id(item) not in seen:
-                    seen.add(id(item))
-                    yield name, item
+                yield name, item
                 continue
             if isinstance(item, Module):
                 children = list(vars(item).items())
-            elif isinstance(item, (list, tuple)):
-                children = [(str(i), child) for i, child in enumerate(item)]
             else:
-                continue  # a number, a string: not a parameter
+                children = [(str(i), child) for i, child in enumerate(item)]
             stack.extend((f"{name}.{key}" if name else key, child) for key, child in children[::-1])
 
     def state_dict(self) -> dict[str, float]:

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 import autograd
+import nn
 from autograd import Value
 from nn import MLP, Layer, Module, Neuron, demo
 from nn.data import make_moons
@@ -78,6 +79,30 @@ def test_zero_grad_resets_every_parameter():
 
 def test_module_base_has_no_parameters():
     assert Module().parameters() == []
+
+
+def test_a_module_that_refers_to_itself_or_its_parent_lists_each_parameter_once(tmp_path):
+    model = MLP(2, [3, 1], seed=0)
+    expected = list(MLP(2, [3, 1], seed=0).state_dict().items())
+    model.me = model  # a cycle of one
+    model.layers[0].parent = model  # a cycle through a child
+    model.layers[1].neurons[0].owner = model.layers[1]
+    model.loop = [model.layers]  # a list that leads back into the model
+    assert list(model.state_dict().items()) == expected  # each parameter once, first name kept
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+
+    class Pair(Module):  # a module of one's own, on the base class's walk
+        def __init__(self):
+            self.left = Neuron(2, seed=1)
+            self.right = self.left  # the same neuron twice: its parameters once
+            self.left.pair = self
+
+    pair = Pair()
+    assert [name for name, _ in pair.named_parameters()] == ["left.w.0", "left.w.1", "left.b"]
+    assert len(pair.parameters()) == 3
+    path = tmp_path / "model.json"
+    nn.save(model, path)  # returns, and the file holds the model's numbers
+    assert list(nn.load(path).state_dict().items()) == expected
 
 
 def test_micrograd_neuron_keywords():
