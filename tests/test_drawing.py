@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import traceback
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -656,6 +657,22 @@ def test_around_a_node_in_a_deep_graph_and_inside_a_box():
     inner = h1[0]._prev[0]  # the linear node of the first neuron, hidden in the box
     nodes, _ = statements(draw_dot(loss, collapse=model.layers[0], around=inner, depth=1).source)
     assert "m0" in nodes  # drawn around the box that holds it
+
+
+def test_around_with_a_huge_depth_is_as_quick_as_the_graph():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    start = time.perf_counter()
+    source = draw_dot(a * b, around=a, depth=10**9).source
+    assert time.perf_counter() - start < 1
+    assert {cells_of(attrs)[0] for attrs in by_cell_label(source).values()} == {"a", "b", "#2"}
+    y = x = Value(0.5, label="x")
+    for _ in range(25_000):
+        y = y * 1.0
+    assert len(topological_order(y)) == 50_001
+    start = time.perf_counter()  # all 50,001 are within 10**9 edges: refused by the size guard
+    with pytest.raises(ValueError, match="50,001 nodes to draw, more than max_nodes=500"):
+        draw_dot(y, around=x, depth=10**9)
+    assert time.perf_counter() - start < 1
 
 
 def test_around_errors_say_what_was_wrong():

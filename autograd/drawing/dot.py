@@ -208,7 +208,11 @@ class _Picture:
         return len(set(self.vertex.values()))
 
     def keep_around(self, centre: str, depth: int) -> None:
-        """Keep only the vertices within `depth` links of `centre`, either way (breadth first)."""
+        """Keep only the vertices within `depth` links of `centre`, either way (breadth first).
+
+        No vertex is farther than the number of vertices, so a depth of 10**9 walks the graph
+        once, as quick as the graph allows: one ring of neighbours a round, and no round after
+        a ring adds nothing."""
         links = self._links()
         neighbours = defaultdict(list)
         for tail, head in links:
@@ -216,7 +220,7 @@ class _Picture:
             neighbours[head].append(tail)
         shown = {centre}
         frontier = [centre]
-        for _ in range(depth):
+        for _ in range(min(depth, len(neighbours))):
             reached = []
             for vertex in frontier:
                 for neighbour in neighbours[vertex]:
