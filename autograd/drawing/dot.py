@@ -447,7 +447,7 @@ class _Picture:
                 self._edge_to(self.vertex[operand], op, headport=f"p{k}", **passing(current))
 
     def _draw_box(self, box: Box) -> None:
-        label = f"<<B>{html_text(box.title)}</B><BR/>{box.parameters} parameters>"
+        label = f"<<B>{html_text(box.title)}</B><BR/>{_count(box.parameters, 'parameter')}>"
         style = {"shape": "box", "style": "rounded,filled", "fillcolor": _MODULE_FILL}
         style["class"] = "module"  # and at a step, its state: `module current`
         passed: dict[Value, list[float]] = {}  # input -> what this step passes it from inside
