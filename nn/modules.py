@@ -106,6 +106,15 @@ class Module:
         ]
         if not_numbers:
             raise StateDictError(f"these entries are not numbers: {_some(not_numbers)}")
+        numbers, too_big = {}, []
+        for name in own:  # every conversion before any assignment: all or nothing
+            if name in state_dict:
+                try:
+                    numbers[name] = float(state_dict[name])
+                except OverflowError:  # an int like 10**400: no float holds it
+                    too_big.append(name)
+        if too_big:
+            raise StateDictError(f"these entries are too big for a float: {_some(too_big)}")
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]
         if strict and (missing or unexpected):
@@ -118,9 +127,8 @@ class Module:
                 f"the state_dict does not fit this {type(self).__name__}: {'; '.join(problems)} "
                 "(was it saved from a model of another architecture?)"
             )
-        for name, p in own.items():
-            if name in state_dict:
-                p.data = float(state_dict[name])
+        for name, number in numbers.items():
+            own[name].data = number
         return IncompatibleKeys(missing, unexpected)
 
 
@@ -239,6 +247,8 @@ class MLP(Module):
         if isinstance(nouts, int) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, say [16, 1]: {nouts}")
         _check_size("nin", nin)
+        for size in nouts:  # all of them before any layer is built
+            _check_size("every layer size in nouts", size)
         _check_activation(activation)
         _check_activation(output_activation)
         rng = _generator(seed)  # one generator for all layers: a seed fixes the whole model

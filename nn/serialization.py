@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from nn.modules import MLP, Layer, Module, Neuron
+from nn.modules import MLP, Layer, Module, Neuron, StateDictError
 
 FORMAT = "chainrule.nn"
 VERSION = 1
@@ -59,15 +59,24 @@ def save(model: Module, path: str | os.PathLike) -> None:
 def load(path: str | os.PathLike) -> Module:
     """Rebuild the model saved in `path`, with its parameters.
 
-    Raises CorruptFileError (not JSON), NotAModelFileError (JSON, but not ours),
-    UnsupportedVersionError (a newer format), or StateDictError (parameters that do not
-    fit the architecture); all are ValueErrors."""
+    Raises CorruptFileError (not JSON, or numbers JSON does not allow: NaN, Infinity, 1e999),
+    NotAModelFileError (JSON, but not ours), UnsupportedVersionError (a newer format), or
+    StateDictError (parameters that do not fit the architecture); all are ValueErrors.
+    The sizes the file declares are checked against the numbers it holds before anything is
+    built, so a small file cannot make this build a huge model."""
     path = Path(path)
     document = read_document(path, FORMAT, VERSION, "model")
     state_dict = document.get("state_dict")
     if not isinstance(state_dict, dict):
         raise NotAModelFileError(f'{path} has no "state_dict" object')
-    model = build(document.get("model"), where=str(path))
+    spec = document.get("model")
+    declared = parameter_count(spec)
+    if declared is not None and declared > len(state_dict):  # it could not fit: build nothing
+        raise StateDictError(
+            f"{path} declares a model of {declared} parameters but holds only "
+            f"{len(state_dict)} numbers (was it edited, or saved from another architecture?)"
+        )
+    model = build(spec, where=str(path))
     model.load_state_dict(state_dict)
     return model
 
@@ -84,6 +93,30 @@ def architecture(model: Module) -> dict[str, Any]:
     if isinstance(model, Neuron):
         return {"class": "Neuron", "nin": len(model.w), "activation": model.activation}
     raise TypeError(f"nn.save can save an MLP, a Layer or a Neuron; got {type(model).__name__}")
+
+
+def parameter_count(spec: Any) -> int | None:
+    """How many parameters the model an architecture() dict describes has, worked out from
+    its sizes alone (nothing is built); None if the sizes are missing or not positive whole
+    numbers, which build() then refuses. Each neuron has a weight per input and a bias."""
+    if not isinstance(spec, dict):
+        return None
+    if spec.get("class") == "MLP":
+        nouts = spec.get("nouts")
+        sizes = [spec.get("nin"), *nouts] if isinstance(nouts, list) and nouts else []
+    elif spec.get("class") == "Layer":
+        sizes = [spec.get("nin"), spec.get("nout")]
+    elif spec.get("class") == "Neuron":
+        sizes = [spec.get("nin"), 1]
+    else:
+        return None
+    if not sizes or not all(_is_size(size) for size in sizes):
+        return None
+    return sum((nin + 1) * nout for nin, nout in zip(sizes, sizes[1:]))
+
+
+def _is_size(size: Any) -> bool:
+    return isinstance(size, int) and not isinstance(size, bool) and size >= 1
 
 
 def build(spec: Any, where: str = "the file") -> Module:
@@ -103,13 +136,23 @@ def read_document(path: Path, format: str, version: int, what: str) -> dict[str,
     """The JSON object in `path`, checked to carry the `format` marker and a version this code
     reads: the checks every file of ours passes before its contents are looked at."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        # Python's json reads NaN, Infinity and 1e999 (as inf), which JSON does not allow and
+        # save() never writes: refuse them here rather than load a model of nans.
+        document = json.loads(text, parse_constant=_not_a_number, parse_float=_finite)
+    except _NotANumber as error:
+        raise CorruptFileError(
+            f"{path} holds {error}, which is not a number JSON allows (save() never writes "
+            "nan or inf); was the file written by another program?"
+        ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise CorruptFileError(
             f"{path} is not valid JSON ({error}); was it cut short while being written?"
         ) from None
     except RecursionError:  # thousands of nested brackets: no file of ours
         raise CorruptFileError(f"{path} nests lists or objects too deeply to read") from None
+    except ValueError as error:  # an integer of more than 4300 digits, say
+        raise CorruptFileError(f"{path} holds a number Python will not read: {error}") from None
     if not isinstance(document, dict) or document.get("format") != format:
         raise NotAModelFileError(
             f'{path} is JSON but not a chainrule {what}: it has no "format": "{format}" marker'
@@ -121,6 +164,21 @@ def read_document(path: Path, format: str, version: int, what: str) -> dict[str,
             "and older: upgrade chainrule to read it"
         )
     return document
+
+
+class _NotANumber(ValueError):
+    """A number in the file that is no finite float: NaN, Infinity, -Infinity, 1e999."""
+
+
+def _not_a_number(constant: str) -> float:
+    raise _NotANumber(constant)
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e999 overflows to inf
+        raise _NotANumber(text)
+    return number
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -151,8 +151,10 @@ def test_a_part_that_fails_late_leaves_the_parts_loaded_before_it_as_they_were(s
         ),  # fmt: skip
         (lambda text: text.replace('"step": 3', '"step": -3'), nn.NotAModelFileError, '"step"'),
         (lambda text: text.replace('"model"', '"modell"'), nn.NotAModelFileError, '"model"'),
+        (lambda text: text.replace('"step": 3', '"step": NaN'), nn.CorruptFileError, "NaN"),
+        (lambda text: text.replace('"step": 3', '"step": 1e999'), nn.CorruptFileError, "1e999"),
     ],
-    ids=["truncated", "nested", "version", "step", "model"],
+    ids=["truncated", "nested", "version", "step", "model", "NaN", "1e999"],
 )
 def test_a_damaged_file_is_refused_with_its_own_error(saved, change, error, message):
     saved.write_text(change(saved.read_text()))

@@ -185,6 +185,7 @@ def _adam_state():
         (lambda s: s["param_groups"][0].update(lr=-1.0), "group 0 .*Invalid lr: -1.0"),
         (lambda s: s["state"].update({99: {"step": 1}}), "state for parameter 99"),
         (lambda s: s["state"][0].update(exp_avg="0.5"), "dict of name: number"),
+        (lambda s: s["state"][1].update(exp_avg=10**400), "dict of name: number"),  # no float
         (lambda s: s["param_groups"][1].update(params=[0, 1, 2]), "index twice"),
     ],
 )
@@ -265,5 +266,8 @@ def test_a_scheduler_state_dict_of_another_kind_is_refused():
     state = step.state_dict()
     state["last_epoch"] = 2.5
     with pytest.raises(StateDictError, match="'last_epoch' should be like"):
+        step.load_state_dict(state)
+    state["last_epoch"], state["base_lrs"] = 1, [10**400]  # no float holds it
+    with pytest.raises(StateDictError, match="'base_lrs' should be like"):
         step.load_state_dict(state)
     assert step.last_epoch == 0

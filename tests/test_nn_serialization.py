@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import tracemalloc
 
 import pytest
 
@@ -64,6 +65,16 @@ def test_load_state_dict_refuses_what_does_not_fit_and_changes_nothing(change, m
     with pytest.raises(nn.StateDictError, match=message):
         model.load_state_dict(state)
     assert model.state_dict() == before
+
+
+def test_a_number_too_big_for_a_float_is_refused_before_any_parameter_changes():
+    model = MLP(2, [4, 1], seed=3)
+    before = model.state_dict()
+    state = {name: number + 1.0 for name, number in before.items()}
+    state["layers.0.neurons.2.w.1"] = 10**400  # the 9th of 17: float() overflows
+    with pytest.raises(nn.StateDictError, match="too big for a float: layers.0.neurons.2.w.1"):
+        model.load_state_dict(state)
+    assert model.state_dict() == before  # every parameter, not only the ones after it
 
 
 def test_load_state_dict_of_another_shape_names_what_differs():
@@ -159,12 +170,90 @@ def test_json_that_is_not_ours_is_refused_with_its_own_error(saved, document, er
         nn.load(path)
 
 
+@pytest.mark.parametrize(
+    "model",
+    [
+        {"class": "MLP", "nin": 1000, "nouts": [1000]},  # 1,001,000 parameters, 300 MB
+        {"class": "MLP", "nin": 10**9, "nouts": [10**9, 1]},  # would never finish
+        {"class": "Layer", "nin": 10**6, "nout": 1000, "activation": "relu"},
+        {"class": "Neuron", "nin": 10**8, "activation": "relu"},
+    ],
+    ids=["MLP(1000, [1000])", "MLP(1e9, [1e9, 1])", "Layer", "Neuron"],
+)
+def test_a_small_file_declaring_a_huge_model_is_refused_before_anything_is_built(tmp_path, model):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({**OURS, "model": model, "state_dict": {"w.0": 0.5, "b": 0.0}}))
+    assert path.stat().st_size < 200
+    tracemalloc.start()
+    try:
+        with pytest.raises(nn.StateDictError, match="declares a model of .* only 2 numbers"):
+            nn.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000  # bytes: no model was built (a million Values take hundreds of MB)
+
+
+def test_a_bad_layer_size_late_in_nouts_is_refused_before_the_first_layer_is_built(tmp_path):
+    path = tmp_path / "model.json"
+    model = {"class": "MLP", "nin": 1000, "nouts": [1000, "ten"]}
+    path.write_text(json.dumps({**OURS, "model": model}))
+    tracemalloc.start()
+    try:
+        with pytest.raises(nn.NotAModelFileError, match="every layer size in nouts must be"):
+            nn.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])
+def test_a_file_with_a_number_save_never_writes_is_refused(saved, number):
+    path, _ = saved
+    text = path.read_text()
+    first = text.index('"layers.0.neurons.0.w.0": ') + len('"layers.0.neurons.0.w.0": ')
+    end = text.index(",", first)
+    path.write_text(text[:first] + number + text[end:])
+    with pytest.raises(nn.CorruptFileError, match=f"holds {number}, which is not a number JSON"):
+        nn.load(path)
+    assert math.isinf(json.loads(number)) or math.isnan(json.loads(number))  # Python reads it
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000, "[" * 100_000 + "]" * 100_000, '{"a": ' * 100_000],
+    ids=["unclosed lists", "closed lists", "objects"],
+)
+def test_deeply_nested_json_is_refused_as_corrupt_not_a_recursion_error(tmp_path, text):
+    path = tmp_path / "model.json"
+    path.write_text(text)
+    with pytest.raises(nn.CorruptFileError, match="nests lists or objects too deeply"):
+        nn.load(path)
+
+
+def test_integers_no_float_holds_are_refused(saved):
+    path, model = saved
+    document = json.loads(path.read_text())
+    document["state_dict"]["layers.0.neurons.0.b"] = 10**400
+    path.write_text(json.dumps(document))
+    with pytest.raises(nn.StateDictError, match="too big for a float: layers.0.neurons.0.b"):
+        nn.load(path)
+    path.write_text(path.read_text().replace("1" + "0" * 400, "1" + "0" * 5000))
+    with pytest.raises(nn.CorruptFileError, match="holds a number Python will not read"):
+        nn.load(path)
+
+
 def test_a_file_whose_parameters_do_not_fit_its_architecture_is_refused(saved):
     path, _ = saved
     document = json.loads(path.read_text())
     document["model"]["nouts"] = [4, 1]
     path.write_text(json.dumps(document))
-    with pytest.raises(nn.StateDictError, match="missing keys layers.0.neurons.3"):
+    with pytest.raises(nn.StateDictError, match="declares a model of 17 .* only 13 numbers"):
+        nn.load(path)
+    document["model"]["nouts"] = [2, 1]  # fewer parameters than numbers: named one by one
+    path.write_text(json.dumps(document))
+    with pytest.raises(nn.StateDictError, match="unexpected keys layers.0.neurons.2"):
         nn.load(path)
 
 

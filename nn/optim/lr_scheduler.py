@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from numbers import Real
 from typing import Any
 
 from nn.modules import StateDictError
-from nn.optim.optimizer import Optimizer
+from nn.optim.optimizer import Optimizer, is_number
 
 
 class LRScheduler:
@@ -183,11 +182,7 @@ def _fits(value: Any, like: Any, whole: bool) -> bool:
     """Is `value` a number where `like` is one (an int if `whole`), or a list of as many
     numbers where `like` is a list?"""
     if isinstance(like, list):
-        return isinstance(value, list) and len(value) == len(like) and all(map(_is_number, value))
+        return isinstance(value, list) and len(value) == len(like) and all(map(is_number, value))
     if whole:
-        return _is_number(value) and isinstance(value, int)
-    return _is_number(value)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool)
+        return is_number(value) and isinstance(value, int)
+    return is_number(value)

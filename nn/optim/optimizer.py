@@ -172,7 +172,7 @@ class Optimizer:
             if i not in param_of:
                 raise StateDictError(f"the state_dict has state for parameter {i!r}, not listed")
             if not isinstance(values, Mapping) or not all(
-                isinstance(key, str) and _is_number(value) for key, value in values.items()
+                isinstance(key, str) and is_number(value) for key, value in values.items()
             ):
                 raise StateDictError(
                     f"the state of parameter {i} must be a dict of name: number; "
@@ -195,8 +195,15 @@ def at_least(low: float, group: dict[str, Any], *names: str) -> None:
             raise ValueError(f"Invalid {name}: {value!r} (it must be >= {low:g})")
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool)
+def is_number(value: Any) -> bool:
+    """A real number that a float holds (not True, not an int like 10**400)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return False
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
 
 
 def _is_index(value: Any) -> bool:
