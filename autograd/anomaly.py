@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import threading
-import traceback
 import weakref
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 # As grad mode, detect_anomaly belongs to a thread. Every op reads `threads_on` first, which
@@ -26,7 +25,7 @@ _local = threading.local()  # per thread: .blocks, a list of (block, on), innerm
 # is no longer used is freed inside a long detect_anomaly() block too
 _created_at: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
-_PACKAGE = str(Path(__file__).resolve().parent)
+_PACKAGE = os.path.dirname(os.path.realpath(__file__))
 
 
 class AnomalyError(RuntimeError):
@@ -121,6 +120,8 @@ def _number(x: Any) -> float:
 
 def _user_line() -> str:
     """The innermost frame of the stack that is not in this package: the user's line."""
+    import traceback  # here, not at the top: only detect_anomaly needs it, and it is slow to import
+
     for frame in reversed(traceback.extract_stack()):
         if not frame.filename.startswith(_PACKAGE):
             return f"{frame.filename}:{frame.lineno} in {frame.name}: {frame.line}"

@@ -14,6 +14,8 @@ since the package may not have defined it yet.
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("autograd", "nn")
 
@@ -216,3 +218,33 @@ def test_the_check_counts_the_packages_python_runs_first(tmp_path):
     assert set(graph["top.low"]) == {"top.sub", "top.sub.names"}
     assert set(graph["top.high"]) == {"top.low"}  # a relative import, resolved
     assert cycles(graph) == [["top.high", "top.low", "top.sub", "top.high"]]
+
+
+def test_import_autograd_loads_the_engine_only():
+    # The checks, the compiler, the drawings, stepping and the explorer load on first use.
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import autograd, sys; print(' '.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout.split()
+    for lazy in ("autograd.checks", "autograd.compiler", "autograd.drawing", "autograd.explorer"):
+        assert lazy not in loaded
+    assert "autograd.stepping" not in loaded and "graphviz" not in loaded
+    assert "autograd.engine" in loaded
+
+
+def test_every_name_loaded_on_first_use_is_the_modules_own():
+    import importlib
+
+    import autograd
+
+    for name, module in autograd._ON_FIRST_USE.items():
+        assert getattr(autograd, name) is getattr(importlib.import_module(module), name)
+        assert name in dir(autograd)
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        autograd.no_such_name  # noqa: B018
