@@ -250,7 +250,9 @@ def backward_pass(
     op stored at forward time (`node._local`); grad(create_graph=True) builds them as Values.
     """
     order = backward_order(*grads)
-    grads.update({**dict.fromkeys(order, start), **grads})  # the outputs keep their seeds
+    seeds = dict(grads)
+    grads.update(dict.fromkeys(order, start))
+    grads.update(seeds)  # the outputs keep their seeds
     checking = anomaly.checking()
     for node in order:
         upstream = grads[node]  # complete: every user of node has passed its share on
@@ -299,6 +301,9 @@ def topological_order(*roots: Value) -> list[Value]:
         if node in seen:  # reached by two paths before its turn: placed already
             continue
         seen.add(node)
+        if not node._prev:  # a leaf has nothing to wait for: placed at once
+            order.append(node)
+            continue
         stack += (node, _PLACE)
         for operand in reversed(node._prev):  # so that the first operand is placed first
             if operand not in seen:
