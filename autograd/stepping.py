@@ -6,17 +6,20 @@
 
 Each step takes one node, in the order `Value.backward()` visits them (the root first, every
 node after all of its users, so its gradient is complete when its turn comes), and passes that
-upstream gradient to each operand: `contribution = local × upstream`. The pass keeps a record
-that only grows, so a step taken earlier still tells, and draws, the graph as it stood then.
+upstream gradient to each operand: `contribution = local × upstream`. On a network, where that
+order goes down through every layer for one point before the next point,
+`backward_steps(loss, order="layers")` tells it layer by layer instead (see layer_order).
+The pass keeps a record that only grows, so a step taken earlier still tells, and draws, the
+graph as it stood then.
 
 Grads that were there before. As in the lecture's `_backward()`, each contribution reaches the
 operand's `.grad` at once, on top of what earlier passes left there (0 after `zero_grad()`):
 between steps `node.grad == earlier + this pass's sum so far`. The record keeps this pass's
 sums apart, so the gradient a node passes on is this pass's alone, and each `.grad` is
 written as `earlier + sum`: one rounding, the same number `backward()` forms. So after the
-last step every `.grad` is exactly what `root.backward()` would have left (stepping through
-twice gives twice the gradient, as two calls of backward do); stop early, and the nodes keep
-the sums so far, nothing lost.
+last step every `.grad` is exactly what `root.backward()` would have left (in backward()'s
+order; for order="layers", see backward_steps), and stepping through twice gives twice the
+gradient, as two calls of backward do; stop early, and the nodes keep the sums so far.
 """
 
 from __future__ import annotations
@@ -28,10 +31,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autograd.drawing.dot import draw_dot  # this file sits above the drawing package
 from autograd.drawing.names import carried, compact, expression, node_names
-from autograd.engine import Value, backward_order, backward_pass
+from autograd.engine import Value, backward_order, backward_pass, topological_order
 
 if TYPE_CHECKING:
     import graphviz
+
+# The orders a pass can be stepped in; both visit every node after all of its users.
+ORDERS = ("backward", "layers")
 
 # What a node's gradient is at a step, from the root's step on:
 FINAL = "final"  # its own step has run: it passed its complete gradient on
@@ -58,10 +64,11 @@ class Received(NamedTuple):
 class BackwardPass:
     """The record of one stepped backward pass, shared by its steps. It only grows."""
 
-    def __init__(self, root: Value) -> None:
+    def __init__(self, root: Value, order: str = "backward") -> None:
         self.root = root
-        self.order = backward_order(root)  # the steps' order: root first, leaves last
-        self.names = node_names(self.order[::-1])  # as draw_text names them: label, or `#i`
+        # The steps' order: root first, every node after all of its users.
+        self.order = backward_order(root) if order == "backward" else layer_order(root)
+        self.names = node_names(topological_order(root))  # as draw_text names them: label, `#i`
         self.step_of = {node: i for i, node in enumerate(self.order)}
         self.received: dict[Value, list[Received]] = {}  # node -> what reached it, in order
 
@@ -181,26 +188,70 @@ class Step:
         return position
 
 
-def backward_steps(root: Value) -> Iterator[Step]:
+def backward_steps(root: Value, order: str = "backward") -> Iterator[Step]:
     """Run root's backward pass one node at a time, yielding a Step after each.
 
     After the last step every `.grad` is what `root.backward()` would have left; between
     steps, each `.grad` holds what earlier passes left plus this pass's sum so far.
+
+    order: "backward" (the default), the order `root.backward()` visits the nodes in; or
+        "layers", the order that tells a network's pass as a story: a layer at a time, for
+        all the points of a batch, from the output back to the inputs, and in each layer the
+        steps of leaves (the weights of the layer above, whose grads are now final) together,
+        before the ops. Any graph can be stepped so (see layer_order). The grads at the end
+        are backward()'s; only where a node's users are visited in another order than
+        backward()'s can its sum differ from backward()'s in the last bit (its terms added
+        in another order). On a network's graph, a node's users are all in one layer and
+        keep their order, so every grad is exactly backward()'s.
     """
     if not isinstance(root, Value):
         raise TypeError(
             f"backward_steps() takes a Value, the output of a computation such as `loss`;"
             f" got {type(root).__name__}: {root!r}"
         )
-    return _steps(root)
+    if order not in ORDERS:
+        raise ValueError(
+            f"order must be 'backward' (the order backward() visits the nodes in) or 'layers'"
+            f" (a layer of a network at a time); got {order!r}"
+        )
+    return _steps(root, order)
 
 
-def _steps(root: Value) -> Iterator[Step]:
-    backward_pass_record = BackwardPass(root)  # on the first next(): the grads as they are then
-    earlier = {node: node.grad for node in backward_pass_record.order}
+def layer_order(root: Value) -> list[Value]:
+    """The nodes behind root a layer at a time: a valid backward order (every node after all
+    of its users) that visits together the nodes at one distance from the root.
+
+    A node's layer is the longest path from the root to it: 0 for the root, and one more than
+    its farthest user's. Every user is then in an earlier layer, so visiting layer after layer
+    keeps every node after all of its users. On a network that distance is its depth in the
+    network: every point's output neuron, then every point's last hidden layer, and so on.
+    In a layer, the leaves come first (the weights whose users were the layer before), then
+    the ops, each group in backward()'s order.
+    """
+    order = backward_order(root)
+    layer = {root: 0}
+    for node in order:  # every node's users come before it: its layer is known by now
+        for operand in node._prev:
+            layer[operand] = max(layer.get(operand, 0), layer[node] + 1)
+    position = {node: i for i, node in enumerate(order)}
+    return sorted(order, key=lambda node: (layer[node], bool(node._op), position[node]))
+
+
+def _steps(root: Value, order: str) -> Iterator[Step]:
+    backward_pass_record = BackwardPass(root, order)  # on the first next(): the grads as they are
+    visits = backward_pass_record.order
+    earlier = {node: node.grad for node in visits}
     root.grad = earlier[root] + 1.0
-    grads = {root: 1.0}  # filled in by the pass that backward() runs, one node at a time
+    # Filled in by the pass that backward() runs, one node at a time. The pass visits its
+    # outputs' graph in backward_order(*outputs); to step in another order, every node is
+    # made an output, seeded with 0 (as any node starts), listed operands first: the order
+    # is then exactly `visits`, and the sums are the pass's own.
+    grads: dict[Value, float] = {root: 1.0}
+    if order != "backward":
+        grads = dict.fromkeys(reversed(visits), 0.0)
+        grads[root] = 1.0
     for index, node in enumerate(backward_pass(grads)):
+        assert node is visits[index], "backward_pass visited the graph in another order"
         upstream = grads[node]
         contributions = []
         for operand, local in zip(node._prev, node._local):

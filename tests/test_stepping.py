@@ -144,6 +144,73 @@ def test_an_mlp_steps_to_backwards_grads():
     assert any(g != 0.0 for g in grads)
 
 
+# --- stepping a layer at a time -------------------------------------------------------------
+
+
+def every_user_first(visits: list[Value]) -> bool:
+    """Is every node after all of its users (so its grad is complete at its turn)?"""
+    position = {node: i for i, node in enumerate(visits)}
+    return all(position[x] > position[node] for node in visits for x in node._prev)
+
+
+@given(programs())
+def test_by_layers_every_node_comes_after_all_its_users_and_grads_are_backwards(program):
+    stepped, backed = every_node(build(program)), every_node(build(program))
+    steps = list(backward_steps(stepped[-1], order="layers"))
+    backed[-1].backward()
+    visits = [step.node for step in steps]
+    assert sorted(map(id, visits)) == sorted(map(id, stepped))  # each node once
+    assert every_user_first(visits)
+    # The same sums, their terms perhaps added in another order: equal to the last few bits.
+    assert all(
+        math.isclose(x.grad, y.grad, rel_tol=1e-12, abs_tol=1e-12) for x, y in zip(stepped, backed)
+    )
+    names = [step.name(node) for step in steps[:1] for node in stepped]
+    assert names == [f"#{i}" for i in range(len(stepped))]  # as draw_text names them
+
+
+def network_layer(node: Value) -> int:
+    """The deepest layer of the network whose parameters (labelled L1..., L2...) are behind
+    node: 1 for the first layer's ops, 3 for the output neuron's and the loss's."""
+    layers = [int(n.label[1]) for n in topological_order(node) if n.label.startswith("L")]
+    return max(layers, default=0)
+
+
+@pytest.mark.parametrize("points", [1, 3])
+def test_by_layers_a_network_is_stepped_one_layer_at_a_time(points):
+    def loss_of(model):
+        X = [[0.5 * i, -1.0 + i] for i in range(points)]
+        return autograd.sum([(model(x) - 1.0) ** 2 for x in X])
+
+    stepped, backed = nn.MLP(2, [4, 4, 1], seed=0), nn.MLP(2, [4, 4, 1], seed=0)
+    loss = loss_of(stepped)
+    default = [
+        network_layer(step.node) for step in backward_steps(loss_of(backed)) if step.node._op
+    ]
+    backed.zero_grad()
+    loss_of(backed).backward()
+    steps = list(backward_steps(loss, order="layers"))
+    assert every_user_first([step.node for step in steps])
+    assert [p.grad for p in stepped.parameters()] == [p.grad for p in backed.parameters()]
+    layers = [network_layer(step.node) for step in steps if step.node._op]
+    assert layers == sorted(layers, reverse=True)  # never back up to a layer already left
+    assert sorted(layers) == sorted(default)  # the same ops, every one of them
+    if points > 1:  # backward()'s order goes down the layers once per point
+        assert default != sorted(default, reverse=True)
+    # The leaves of a layer are stepped together: each run of leaf steps is one layer's.
+    kinds = [bool(step.contributions) for step in steps]
+    runs = sum(1 for a, b in zip([True, *kinds], kinds) if a and not b)
+    assert runs <= 5  # L3's weights, its constants, L2's, L1's, the inputs
+    # Each point: 2 inputs, the constant -1, 19 ops; the 37 parameters; the sum of the losses.
+    assert len(steps) == points * 22 + 37 + 1
+    assert sum(kinds) == points * 19 + 1  # the steps that pass something on
+
+
+def test_an_unknown_order_is_a_value_error():
+    with pytest.raises(ValueError, match="order must be 'backward'.*or 'layers'.*got 'depth'"):
+        backward_steps(Value(1.0), order="depth")
+
+
 # --- the fields of a step -------------------------------------------------------------------
 
 

@@ -199,7 +199,10 @@ class _Picture:
         self.edges: list[tuple[str, str, dict[str, str]]] = []
         self.widest: dict[str, str] = {}  # node name or edge id -> its label in the layout
         self.linear: dict[str, tuple] = {}  # a linear op -> its cells, to lay out in drawing()
-        self.ahead = WholePass(step.root, order) if step is not None else None
+        self.ahead = None
+        if step is not None:  # the steps' order (a Step's record has it), else backward()'s
+            record = getattr(step, "backward_pass", None)
+            self.ahead = WholePass(step.root, getattr(record, "order", order[::-1]))
 
     def count(self) -> int:
         """How many boxes the picture has: values and modules (ops are not counted)."""

@@ -177,10 +177,11 @@ class WholePass:
     """The whole backward pass of a graph, computed ahead (nothing written to .grad): what
     every node will receive, so that a layout can make room for the widest text of each."""
 
-    def __init__(self, root: Value, order: list[Value]) -> None:
+    def __init__(self, root: Value, visits: Sequence[Value]) -> None:
+        """visits: the pass's order, every node after all its users (the steps' order)."""
         self.grads = gradients({root: 1.0})
         self.terms: dict[Value, list[float]] = {}  # node -> its contributions, in pass order
-        for node in reversed(order):  # backward order: every node after all its users
+        for node in visits:
             upstream = self.grads[node]
             for operand, local in zip(node._prev, node._local):
                 self.terms.setdefault(operand, []).append(plain(local) * plain(upstream))
