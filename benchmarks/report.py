@@ -5,6 +5,7 @@ to the baseline engine's (the first in the registry): "310 (290–340) = 2.2×" 
 310 and 2.2 times the baseline's. The targets the project tracks come last, met or not met.
 
     python -m benchmarks.report benchmarks/results/latest.json    # the tables of a saved run
+    python -m benchmarks.report --readme benchmarks/results/latest.json   # README.md's selection
 """
 
 from __future__ import annotations
@@ -57,6 +58,17 @@ class Target:
     goal: float = 1.0
     at_least: bool = True  # met at or above the goal; False: at or below it
     slower: bool = False  # the ratio the other way: times slower than `against`
+    size: int | None = None  # for chain and products: the row of this N (None: the slope)
+
+
+def _per_op(op: str, goal: float = 1.5) -> Target:
+    """An op of the ops workload, forward plus backward, against micrograd's."""
+    return Target(
+        f"ops: {op}, forward and backward, times faster than micrograd",
+        f"ops/{op}",
+        "micrograd",
+        goal,
+    )
 
 
 TARGETS: dict[str, list[Target]] = {  # by engine, checked for each of our engines
@@ -68,6 +80,14 @@ TARGETS: dict[str, list[Target]] = {  # by engine, checked for each of our engin
             "sum of products: slope of log time against log N", "products", goal=1.1, at_least=False
         ),
         Target("memory: bytes/node (tracemalloc, chain)", "memory", goal=300.0, at_least=False),
+        *(_per_op(op) for op in ("+", "*", "relu", "tanh", "**")),
+        Target(  # micrograd as shipped stops at N=1e3; raised, its recursion limit reaches 1e5
+            "chain of 1e5 ops, times faster than micrograd (deep)",
+            "chain",
+            "micrograd_deep",
+            2.5,
+            size=100_000,
+        ),
     ],
     "compiled": [
         Target(
@@ -201,13 +221,17 @@ def _targets(summary: dict[str, Any], engines: list[EngineSpec]) -> list[dict[st
 
 def _target_value(summary: dict[str, Any], engine: str, target: Target) -> float | None:
     workload, _, metric = target.row.partition("/")
-    if workload in ("chain", "products"):
+    if workload == "ops":
+        return _op_ratio(summary["ops"].get(metric, {}), engine, target.against)
+    if workload in ("chain", "products") and target.size is None:
         return summary["slopes"][workload].get(engine)
     row = next(
         (
             row
             for row in summary["rows"]
-            if row["workload"] == workload and (not metric or row.get("metric") == metric)
+            if row["workload"] == workload
+            and (not metric or row.get("metric") == metric)
+            and (target.size is None or row["size"] == target.size)
         ),
         None,
     )
@@ -222,6 +246,19 @@ def _target_value(summary: dict[str, Any], engine: str, target: Target) -> float
     if theirs is None:
         return None
     return ours / theirs if target.slower else theirs / ours
+
+
+def _op_ratio(entry: dict[str, Any], engine: str, against: str | None) -> float | None:
+    """Their forward + backward time of one op over ours (medians), or None if either lacks it."""
+
+    def total(name: str | None) -> float | None:
+        cell = entry.get(name or "")
+        if cell is None or "failure" in cell:
+            return None
+        return cell["forward_ns"]["median"] + cell["backward_ns"]["median"]
+
+    ours, theirs = total(engine), total(against)
+    return None if ours is None or theirs is None or ours <= 0 else theirs / ours
 
 
 # --- the tables ---------------------------------------------------------------------------
@@ -248,6 +285,56 @@ def render(summary: dict[str, Any], engines: list[EngineSpec], heading: str = ""
         parts.append(_ops_table(summary["ops"], engines))
     parts.append(_targets_table(summary["targets"]))
     return "\n\n".join(parts)
+
+
+# The README's selection: the rows a reader compares engines on, one line per engine.
+README_ROWS = [
+    ("moons step, ms", "moons", "seconds", None),
+    ("first step, ms", "moons", "first_step_seconds", None),
+    ("spiral step, ms", "spiral", "seconds", None),
+    ("chain, ns/op, N=1e5", "chain", "seconds", 100_000),
+    ("bytes/node", "memory", "tracemalloc_bytes_per_node", None),
+]
+
+
+def render_readme(summary: dict[str, Any], engines: list[EngineSpec]) -> str:
+    """The README's two tables: a few workloads by engine (medians, and N× over chainrule
+    eager's), then the targets."""
+    rows = []
+    for _, workload, metric, size in README_ROWS:
+        rows.append(
+            next(
+                (
+                    row
+                    for row in summary["rows"]
+                    if (row["workload"], row["metric"]) == (workload, metric)
+                    and (size is None or row["size"] == size)
+                ),
+                None,
+            )
+        )
+    body = []
+    for engine in engines:
+        cells = []
+        for row in rows:
+            cell = {} if row is None else row["cells"][engine.name]
+            if "median" not in cell:  # "skipped (RecursionError at N=1000)" -> RecursionError
+                failure = cell.get("failure", "n/a").removeprefix("skipped (").split(" ")[0]
+                cells.append(failure.split(":")[0])
+                continue
+            text = _num(cell["median"])
+            if engine is not engines[0] and cell.get("ratio"):
+                text += f" = {_ratio(cell['ratio'])}"
+            cells.append(text)
+        body.append([engine.title, *cells])
+    header = ["engine", *(label for label, *_ in README_ROWS)]
+    return _grid(header, body) + "\n\n" + _targets_table(summary["targets"])
+
+
+def render_readme_file(path: str | Path) -> str:
+    """The README's tables of a run saved by benchmarks.run."""
+    saved, engines = _load(path)
+    return render_readme(summarize(saved["results"], engines), engines)
 
 
 def _ops_table(ops: dict[str, Any], engines: list[EngineSpec]) -> str:
@@ -326,14 +413,21 @@ def _size(n: int) -> str:
 
 def render_file(path: str | Path) -> str:
     """The tables of a run saved by benchmarks.run, as it printed them."""
-    with open(path) as file:
-        saved = json.load(file)
-    engines = [BY_NAME[name] for name in saved["meta"]["engines"]]
+    saved, engines = _load(path)
     return render(summarize(saved["results"], engines), engines)
 
 
+def _load(path: str | Path) -> tuple[dict[str, Any], list[EngineSpec]]:
+    with open(path) as file:
+        saved = json.load(file)
+    return saved, [BY_NAME[name] for name in saved["meta"]["engines"]]
+
+
 def main(argv: list[str]) -> int:
-    print(render_file(argv[0]))
+    if argv[:1] == ["--readme"]:  # the tables of README.md's Speed section
+        print(render_readme_file(argv[1]))
+    else:
+        print(render_file(argv[0]))
     return 0
 
 

@@ -38,6 +38,7 @@ class EngineSpec:
 ENGINES: list[EngineSpec] = [
     EngineSpec("chainrule", "chainrule eager", "benchmarks.engines.chainrule_eager", ours=True),
     EngineSpec("micrograd", "micrograd", "benchmarks.engines.micrograd_pypi"),
+    EngineSpec("micrograd_deep", "micrograd, deep", "benchmarks.engines.micrograd_deep"),
     EngineSpec("torch", "torch scalar", "benchmarks.engines.torch_scalar"),
     EngineSpec("torch_batched", "torch batched tensors", "benchmarks.engines.torch_batched"),
     EngineSpec("floats", "hand floats", "benchmarks.engines.hand_floats"),
