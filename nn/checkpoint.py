@@ -14,7 +14,8 @@ What a checkpoint does not hold: code (LambdaLR's function), and the shuffling o
 mini-batches, which starts again from its seed.
 
 The file is JSON, with nn.save's guarantees: written atomically (a crash leaves the previous
-file), never pickle (loading runs no code), and refused with a clear error when it is cut
+file; through a symbolic link to its target; never over a read-only file; see nn/_atomic.py),
+never pickle (loading runs no code), and refused with a clear error when it is cut
 short, is not a checkpoint, or does not fit the objects it is loaded into:
 
     {"format": "chainrule.checkpoint", "version": 1, "step": 500,
@@ -31,10 +32,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from nn._atomic import write_atomically
 from nn.modules import MLP, Layer, Module, Neuron, StateDictError
 from nn.optim import Optimizer
 from nn.optim.lr_scheduler import LRScheduler
-from nn.serialization import NotAModelFileError, architecture, read_document, write_atomically
+from nn.serialization import NotAModelFileError, architecture, read_document
 
 FORMAT = "chainrule.checkpoint"
 VERSION = 1
@@ -71,7 +73,7 @@ def save_checkpoint(
             "cannot save: the optimizer's or the scheduler's state holds nan or inf "
             "(did training diverge?)"
         ) from None
-    write_atomically(Path(path), text + "\n")
+    write_atomically(path, text + "\n")
 
 
 def load_checkpoint(

@@ -13,6 +13,9 @@ the state_dict, every parameter by its dotted name:
 
 A save is atomic: it writes a temporary file next to the target and renames it over the
 target only once the bytes are on disk, so a crash halfway leaves the previous file whole.
+It writes through a symbolic link to the file the link points to, refuses to replace a
+read-only file (PermissionError), and removes the temporary files of earlier saves that were
+killed before their rename (nn/_atomic.py, shared with nn.save_checkpoint).
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from nn._atomic import write_atomically
 from nn.modules import MLP, Layer, Module, Neuron, StateDictError
 
 FORMAT = "chainrule.nn"
@@ -43,7 +46,9 @@ class UnsupportedVersionError(ValueError):
 
 
 def save(model: Module, path: str | os.PathLike) -> None:
-    """Write the model's architecture and parameters to `path` as JSON, atomically."""
+    """Write the model's architecture and parameters to `path` as JSON, atomically: through
+    a symbolic link to its target, never over a read-only file (PermissionError); see
+    nn/_atomic.py."""
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -53,7 +58,7 @@ def save(model: Module, path: str | os.PathLike) -> None:
     for name, number in document["state_dict"].items():
         if not math.isfinite(number):  # JSON has no nan or inf
             raise ValueError(f"cannot save: parameter {name} is {number} (did training diverge?)")
-    write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
+    write_atomically(path, json.dumps(document, indent=1) + "\n")
 
 
 def load(path: str | os.PathLike) -> Module:
@@ -179,35 +184,3 @@ def _finite(text: str) -> float:
     if not math.isfinite(number):  # 1e999 overflows to inf
         raise _NotANumber(text)
     return number
-
-
-def write_atomically(path: Path, text: str) -> None:
-    # A temporary file in the same directory, so that os.replace is a rename within one file
-    # system, which POSIX and Windows make atomic: readers see the old file or the new one.
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file private (0o600); keep the old file's mode, or the usual one.
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())  # on disk before the rename, not just in a buffer
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _sync_directory(path.parent)
-
-
-def _sync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); where directories cannot be opened, skip it."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

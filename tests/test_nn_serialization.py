@@ -130,6 +130,81 @@ def test_save_overwrites_and_keeps_the_file_mode(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o640
 
 
+# nn.save and nn.save_checkpoint write through the same helper (nn/_atomic.py): each
+# guarantee below is checked on both.
+SAVES = {
+    "save": lambda model, path: nn.save(model, path),
+    "save_checkpoint": lambda model, path: nn.save_checkpoint(path, model=model, step=1),
+}
+LOADS = {
+    "save": lambda path: nn.load(path).state_dict(),
+    "save_checkpoint": lambda path: json.loads(path.read_text())["model"]["state_dict"],
+}
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+@pytest.mark.parametrize("how", SAVES)
+def test_a_save_through_a_symlink_writes_the_file_it_points_to(tmp_path, how):
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "latest").mkdir()
+    target, link = tmp_path / "runs" / "model-7.json", tmp_path / "latest" / "model.json"
+    SAVES[how](MLP(2, [1], seed=0), target)
+    link.symlink_to(os.path.join("..", "runs", "model-7.json"))  # relative, as `ln -s` makes
+    SAVES[how](MLP(2, [1], seed=1), link)
+    assert link.is_symlink() and os.readlink(link) == os.path.join("..", "runs", "model-7.json")
+    assert LOADS[how](target) == MLP(2, [1], seed=1).state_dict()  # the target has the new
+    assert LOADS[how](link) == LOADS[how](target)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "latest",
+        "model-7.json",
+        "model.json",
+        "runs",
+    ]
+
+
+@pytest.mark.parametrize("how", SAVES)
+def test_a_read_only_file_is_refused_not_replaced(tmp_path, how):
+    path = tmp_path / "model.json"
+    SAVES[how](MLP(2, [1], seed=0), path)
+    before = path.read_bytes()
+    os.chmod(path, 0o444)  # refused even for root, who could write it anyway
+    with pytest.raises(PermissionError, match="model.json is read-only, so it is not replaced"):
+        SAVES[how](MLP(2, [1], seed=1), path)
+    assert path.read_bytes() == before and path.stat().st_mode & 0o777 == 0o444
+    assert list(tmp_path.iterdir()) == [path]  # and no temporary file left
+    os.chmod(path, 0o644)
+    SAVES[how](MLP(2, [1], seed=1), path)  # writable again: saved
+    assert LOADS[how](path) == MLP(2, [1], seed=1).state_dict()
+
+
+def _ended_pid():
+    """The process id of a process that has run and ended."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=60)
+    return child.pid
+
+
+@pytest.mark.skipif(os.name != "posix", reason="stale files are recognised on POSIX")
+@pytest.mark.parametrize("how", SAVES)
+def test_a_save_removes_its_own_stale_temporary_files_and_nothing_else(tmp_path, how):
+    path = tmp_path / "model.json"
+    dead = _ended_pid()
+    stale = tmp_path / f".model.json.{dead}.k3x_9qzw.tmp"  # a save killed before its rename
+    kept = [
+        tmp_path / f".model.json.{os.getppid()}.a1b2c3d4.tmp",  # a save still running
+        tmp_path / f".model.json.{os.getpid()}.e5f6g7h8.tmp",  # another thread of ours
+        tmp_path / f".other.json.{dead}.k3x_9qzw.tmp",  # another file's
+        tmp_path / ".model.json.notes.tmp",  # not named as ours
+        tmp_path / f"model.json.{dead}.k3x_9qzw.tmp",
+    ]
+    for debris in [stale, *kept]:
+        debris.write_text("{")
+    SAVES[how](MLP(2, [1], seed=0), path)
+    assert not stale.exists()
+    assert all(debris.exists() for debris in kept)
+    assert sorted(tmp_path.iterdir()) == sorted([path, *kept])
+
+
 OURS = {"format": "chainrule.nn", "version": 1, "state_dict": {}}
 
 
@@ -316,3 +391,6 @@ def test_a_save_killed_before_the_rename_leaves_the_previous_file_loadable(saved
         child.stdout.close()
     assert child.returncode == -signal.SIGKILL
     assert nn.load(path).state_dict() == model.state_dict()
+    assert os.path.exists(temporary)  # the killed save's debris, named with its pid
+    nn.save(model, path)  # the next save removes it
+    assert not os.path.exists(temporary) and list(path.parent.iterdir()) == [path]
