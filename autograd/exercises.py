@@ -620,10 +620,13 @@ def check_weight_grads(weight_grads: Any) -> Result:
 
 
 def _numbers_rows(name: str, got: Any, n_rows: int, n_cols: int, where: str, hint: str):
+    """A returned list of n_rows rows of n_cols numbers, as floats."""
     shape = f"{n_rows} rows (one per neuron) of {n_cols} numbers (one per input)"
-    if isinstance(got, (str, bytes)) or not hasattr(got, "__len__") or len(got) != n_rows:
-        size = f"{len(got)} rows" if hasattr(got, "__len__") else f"{type(got).__name__} {got!r}"
-        raise _wrong(name, where, f"{name} returned {size}, expected {shape}", hint)
+    if isinstance(got, (str, bytes)) or not hasattr(got, "__len__"):
+        found = f"{type(got).__name__} {got!r}"
+        raise _wrong(name, where, f"{name} returned {found}; return {shape}", hint)
+    if len(got) != n_rows:
+        raise _wrong(name, where, f"{name} returned {len(got)} rows, expected {shape}", hint)
     return [_numbers(name, row, n_cols, where, shape, hint) for row in got]
 
 

@@ -1,0 +1,348 @@
+"""The exercises: the checkers of autograd/exercises.py, and the notebooks that use them.
+
+Each checker is tried with the answer (right), with blanks as shipped (not done), with wrong
+answers (wrong, at which input, the expected and the given numbers, a hint) and with answers
+that raise (wrong, the exception's type and message): it returns a Result, never raises.
+
+Each exercise notebook runs twice: as shipped, where every checker must say "not done yet" and
+the notebook must run to its end; and with the cells of notebooks/answers/ put in place of its
+blank cells (tagged `"exercise": name` in their metadata), where every checker must say right.
+"""
+
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograd import exercises
+from autograd.exercises import NOT_DONE, RIGHT, WRONG, Result
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*_exercises_*.ipynb"))
+ANSWERS = ROOT / "notebooks" / "answers"
+CHECKERS = sorted(name for name in dir(exercises) if name.startswith("check_"))
+# What a checker is given, when it is not the function named after the exercise.
+ARGUMENT = {"backward_by_hand": "grads"}
+SECTION = re.compile(r"^# %% exercise: (\S+)[ \t]*$", re.MULTILINE)
+
+
+def answer_sections(path: Path) -> tuple[str, dict[str, str]]:
+    """An answers file's header (imports, in no cell) and its sections, by exercise name."""
+    header, *rest = SECTION.split(path.read_text())
+    return header, {name: code.strip() + "\n" for name, code in zip(rest[::2], rest[1::2])}
+
+
+def answers() -> dict[str, object]:
+    """Every answer of notebooks/answers/, by exercise name, each file run as its sections."""
+    found = {}
+    for path in sorted(ANSWERS.glob("*.py")):
+        header, sections = answer_sections(path)
+        namespace: dict = {}
+        exec(header, namespace)
+        for name, code in sections.items():
+            exec(code, namespace)
+            found[name] = namespace[ARGUMENT.get(name, name)]
+    return found
+
+
+ANSWER = answers()
+
+
+def check(name: str, answer: object) -> Result:
+    result = getattr(exercises, f"check_{name}")(answer)
+    assert isinstance(result, Result) and result.exercise == name
+    assert result.status in (RIGHT, WRONG, NOT_DONE)
+    prefix = {RIGHT: "right: ", WRONG: "wrong", NOT_DONE: "not done yet: "}[result.status]
+    assert result.message.startswith(prefix), result.message
+    assert "\n" not in result.message and repr(result) == result.message
+    assert result.passed == (result.status == RIGHT)
+    return result
+
+
+# --- the checkers, one answer at a time ---------------------------------------------------
+
+
+def test_every_checker_has_an_answer():
+    assert sorted(f"check_{name}" for name in ANSWER) == CHECKERS
+
+
+@pytest.mark.parametrize("name", sorted(ANSWER))
+def test_the_answer_is_right(name):
+    result = check(name, ANSWER[name])
+    assert result.status == RIGHT, result.message
+
+
+def blank_returning_none(*args): ...  # your code here (a body that is only this returns None)
+
+
+def blank_raising(*args):
+    raise NotImplementedError
+
+
+# name: what a shipped blank gives its checker. A function's cell is `...  # your code here`,
+# which returns None; a learner may also write `raise NotImplementedError`, or run the checker
+# on `...` itself.
+BLANKS = {name: [blank_returning_none, blank_raising, ...] for name in ANSWER}
+BLANKS["backward_by_hand"] = [dict.fromkeys(["L", "f", "d", "e", "b", "a"], ...), {}]
+
+
+@pytest.mark.parametrize("name", sorted(ANSWER))
+def test_a_blank_is_not_done_yet(name):
+    for blank in BLANKS[name]:
+        result = check(name, blank)
+        assert result.status == NOT_DONE, result.message
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+# name: (a wrong answer, what the message must say). Each names the input it fails at, the
+# expected and the given numbers, and the hint; a known mistake is named as such.
+WRONG_ANSWERS = {
+    "tanh_derivative": (
+        lambda out, x: 1.0 - x * x,
+        [
+            "wrong at x = -2:",
+            "tanh_derivative(out=-0.9640276, x=-2) returned -3, expected 0.07065082",
+            "square out, not x",
+            "Hint: d/dx tanh(x) = 1 − tanh(x)²",
+        ],
+    ),
+    "sigmoid_derivative": (
+        lambda out, x: out,
+        ["wrong at x = -2:", "returned 0.1192029, expected 0.1049936", "Hint: d/dx σ(x)"],
+    ),
+    "power_derivative": (
+        lambda out, x, n: n * x**n,
+        ["wrong at x = 2, n = 3:", "returned 24, expected 12", "The exponent drops by one"],
+    ),
+    "softplus_derivative": (
+        lambda out, x: sigmoid(-x),
+        ["wrong at x = -2:", "returned 0.8807971, expected 0.1192029", "sign of x is flipped"],
+    ),
+    "silu_derivative": (
+        lambda out, x: sigmoid(x),
+        ["wrong at x = -2:", "returned 0.1192029, expected -0.09078", "product rule"],
+    ),
+    "backward_by_hand": (
+        {"L": 1.0, "f": -3.0, "d": 0.5, "e": 0.5, "b": 1.5, "a": -1.0},  # a's second share lost
+        ["wrong at a:", "dL/da is -0.5, you gave -1", "1 × 0.5 (from d) + -2 × 0.5 (from e)"],
+    ),
+    "backward_step": (
+        lambda node: [
+            setattr(o, "grad", loc * node.grad) for o, loc in zip(node._prev, node._local)
+        ],
+        [
+            "wrong at node y (used 2 times):",
+            "y.grad is -0.4621172 after the pass, expected -0.9242343",
+            "With = a second share overwrites the first",
+        ],
+    ),
+    "output_delta": (
+        lambda grad_a, a: list(grad_a),
+        [
+            "wrong at the output layer of MLP(3, [4, 3, 2]), seed 0",
+            "δ of output 1: expected",
+            "multiply by σ'(z)",
+        ],
+    ),
+    "hidden_delta": (
+        lambda w, d, a: [
+            sum(w[i][j] * d[i] for i in range(len(d))) * aj * (1 - aj) for j, aj in enumerate(a)
+        ],
+        ["wrong at hidden layer 2 of MLP", "δ of neuron 1: expected", "this layer is tanh"],
+    ),
+    "weight_grads": (
+        lambda delta, a_prev: [[d * x for x in delta] for d in a_prev],  # transposed
+        ["wrong at layer 1 of MLP", "returned 3 rows, expected 4 rows (one per neuron)"],
+    ),
+    "sgd_momentum_step": (
+        lambda p, g, buf, lr, mu: (p - lr * g, buf),
+        ["wrong at step 2 (g = -1.2): p is 1.07, expected 1.025", "That is plain SGD"],
+    ),
+    "adam_step": (
+        lambda p, g, m, v, t, lr, b1, b2, eps: (
+            p - lr * (b1 * m + (1 - b1) * g) / ((b2 * v + (1 - b2) * g * g) ** 0.5 + eps),
+            b1 * m + (1 - b1) * g,
+            b2 * v + (1 - b2) * g * g,
+        ),
+        ["wrong at step 1 (g = 0.5): p is 0.6837724, expected 0.9", "without the bias corrections"],
+    ),
+}
+
+
+def test_every_checker_has_a_wrong_answer():
+    assert sorted(f"check_{name}" for name in WRONG_ANSWERS) == CHECKERS
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_ANSWERS))
+def test_a_wrong_answer_says_where_what_and_a_hint(name):
+    answer, said = WRONG_ANSWERS[name]
+    result = check(name, answer)
+    assert result.status == WRONG
+    for words in said:
+        assert words in result.message, result.message
+    assert "Hint: " in result.message
+
+
+FUNCTIONS = sorted(name for name, answer in ANSWER.items() if callable(answer))
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_an_answer_that_raises_is_reported_not_raised(name):
+    def raising(*args):
+        return {}["no such key"]
+
+    result = check(name, raising)
+    assert result.status == WRONG
+    assert "raised KeyError: 'no such key'" in result.message and "Hint: " in result.message
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_an_answer_of_the_wrong_kind_is_wrong_not_an_error(name):
+    for answer in (0.5, "tanh"):
+        result = check(name, answer)
+        assert result.status == WRONG and "takes your function itself" in result.message
+    if name != "backward_step":  # which returns nothing: it changes grads
+        returns_text = check(name, lambda *args: "0.5")
+        assert returns_text.status == WRONG and "'0.5'" in returns_text.message
+
+
+def test_a_rule_that_returns_nothing_past_its_first_input_is_wrong():
+    def half_written(out, x):
+        if x < 0:
+            return 1.0 - out * out  # the other branch forgets its return
+
+    result = check("tanh_derivative", half_written)
+    assert result.status == WRONG and "returned None" in result.message
+    assert "wrong at x = 0:" in result.message
+
+
+def test_numbers_that_differ_late_are_shown_apart():
+    result = check("tanh_derivative", lambda out, x: (1.0 - out * out) * (1 + 1e-8))
+    assert result.status == WRONG
+    shown = re.search(r"returned (\S+), expected (\S+)\.", result.message).groups()
+    assert shown[0] != shown[1]
+
+
+def test_ops_py_form_is_accepted_and_a_value_is_refused():
+    from autograd import Value
+
+    assert check("tanh_derivative", lambda out, x: (1.0 - out * out,)).status == RIGHT
+    as_value = check("tanh_derivative", lambda out, x: 1.0 - Value(out) * out)
+    assert as_value.status == WRONG and "return its number, .data" in as_value.message
+
+
+def test_backward_by_hand_partly_done_and_misnamed():
+    half = {**ANSWER["backward_by_hand"], "b": ..., "a": ...}
+    assert check("backward_by_hand", half).message.endswith("fill in the grads of b, a (still ...)")
+    misnamed = check("backward_by_hand", {**ANSWER["backward_by_hand"], "c": 1.0})
+    assert misnamed.status == WRONG and "no node is named 'c'" in misnamed.message
+
+
+def test_the_references_agree_with_central_differences():
+    # The checkers' numbers for the table's ops are ops.OPS rows: guard them independently.
+    for rule in (exercises.TANH, exercises.SIGMOID, exercises.POWER, exercises.SOFTPLUS):
+        for x, *arg in rule.points:
+            h = 1e-6
+            slope = (rule.value(x + h, *arg) - rule.value(x - h, *arg)) / (2 * h)
+            assert abs(exercises._engine_derivative(rule, (x, *arg)) - slope) < 1e-6
+
+
+def test_importing_autograd_costs_nothing_and_exercises_need_no_nn():
+    code = (
+        "import sys, autograd; a = 'autograd.exercises' in sys.modules; "
+        "import autograd.exercises; print(a, 'nn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.split() == ["False", "False"], out.stderr
+
+
+# --- the notebooks, as shipped and with the answers ----------------------------------------
+
+
+def tagged(notebook: dict, key: str) -> list[dict]:
+    return [cell for cell in notebook["cells"] if key in cell.get("metadata", {})]
+
+
+def statuses(notebook: dict) -> dict[str, str]:
+    """Each checker cell's exercise -> the status its one line of output says."""
+    found = {}
+    for cell in tagged(notebook, "check"):
+        text = "".join(
+            "".join(output.get("text") or output.get("data", {}).get("text/plain", ""))
+            for output in cell["outputs"]
+        ).strip()
+        assert "\n" not in text, text
+        status = next(
+            s
+            for s, p in [(RIGHT, "right: "), (NOT_DONE, "not done yet: "), (WRONG, "wrong")]
+            if text.startswith(p)
+        )
+        found[cell["metadata"]["check"]] = status
+    return found
+
+
+def run(nb):
+    nbclient = pytest.importorskip("nbclient")
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(ROOT / "notebooks")}},
+    )
+    client.execute()  # raises CellExecutionError if any cell raises
+    return nb
+
+
+def test_the_exercise_notebooks_are_found():
+    assert [path.name[:3] for path in NOTEBOOKS] == ["10_", "11_", "12_"]
+    used = {cell["metadata"]["check"] for path in NOTEBOOKS for cell in tagged(load(path), "check")}
+    assert sorted(f"check_{name}" for name in used) == CHECKERS  # every checker has a place
+
+
+def load(path: Path):
+    nbformat = pytest.importorskip("nbformat")  # with nbclient, installed along with nbmake
+    return nbformat.read(path, as_version=4)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_each_blank_has_a_checker_and_an_answer(path):
+    notebook = load(path)
+    blanks = [cell["metadata"]["exercise"] for cell in tagged(notebook, "exercise")]
+    checks = [cell["metadata"]["check"] for cell in tagged(notebook, "check")]
+    assert blanks and blanks == checks
+    _, sections = answer_sections(ANSWERS / f"{path.stem}.py")
+    assert list(sections) == blanks
+    for cell in tagged(notebook, "exercise"):
+        assert "# your code here" in "".join(cell["source"])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_the_saved_notebook_reads_as_shipped(path):
+    notebook = load(path)  # saved executed, with the blanks: every checker says not done yet
+    assert set(statuses(notebook).values()) == {NOT_DONE}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_as_shipped_every_checker_says_not_done(path):
+    notebook = load(path)
+    executed = run(notebook)
+    found = statuses(executed)
+    assert list(found) == [cell["metadata"]["check"] for cell in tagged(notebook, "check")]
+    assert set(found.values()) == {NOT_DONE}, found
+    assert all(cell.get("execution_count") for cell in executed.cells if cell.cell_type == "code")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_with_the_answers_every_checker_says_right(path):
+    notebook = load(path)
+    _, sections = answer_sections(ANSWERS / f"{path.stem}.py")
+    for cell in tagged(notebook, "exercise"):
+        cell["source"] = sections[cell["metadata"]["exercise"]]
+    found = statuses(run(notebook))
+    assert found and set(found.values()) == {RIGHT}, found
