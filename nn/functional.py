@@ -133,10 +133,7 @@ def cross_entropy(
     class indices. One example: a list of scores and an int. The loss of an example is
     -log softmax(x)[y] = log Σ_j e^(x_j) - x_y, computed shifted by the largest score."""
     _check_reduction(reduction)
-    one = not _is_batch(input)  # one example: a batch of one
-    inputs, targets = _batch(
-        [input] if one else input, [target] if one else target, "cross_entropy"
-    )
+    inputs, targets = _score_lists(input, target, "cross_entropy")
     losses = []
     for scores, y in zip(inputs, targets):
         _check_class(y, len(scores), "cross_entropy")
@@ -152,8 +149,7 @@ def nll_loss(
 ) -> Value | list[Value]:
     """The negative log-likelihood -x_y of log-probabilities x (say, from log_softmax)."""
     _check_reduction(reduction)
-    one = not _is_batch(input)
-    inputs, targets = _batch([input] if one else input, [target] if one else target, "nll_loss")
+    inputs, targets = _score_lists(input, target, "nll_loss", "log-probabilities")
     losses = []
     for log_probs, y in zip(inputs, targets):
         _check_class(y, len(log_probs), "nll_loss")
@@ -195,6 +191,38 @@ def _reduce(losses: list[Value], reduction: str) -> Value | list[Value]:
 
 
 def _batch(input, target, name: str) -> tuple[list, list]:
+    """One score per example: input and target as two lists of the same length; a single pair
+    becomes a batch of one."""
+    inputs, targets = _pairs(input, target, name)
+    for i, x in enumerate(inputs):
+        if isinstance(x, (list, tuple)):  # a model with several outputs
+            raise ValueError(
+                f"{name} takes one score (a Value) per example; example {i} is a list of "
+                f"{len(x)}, as from a model with {len(x)} outputs. Give the model one output, "
+                "MLP(..., [..., 1]), or compare each output with its own target; for one score "
+                "per class, use cross_entropy"
+            )
+    return inputs, targets
+
+
+def _score_lists(input, target, name: str, what: str = "class scores") -> tuple[list, list]:
+    """A list of class scores per example: a batch (a list of score lists and a list of class
+    indices), or one example (a list of scores and an int), as a batch of one."""
+    if _is_batch(input):
+        return _pairs(input, target, name)
+    if isinstance(target, (list, tuple)) and isinstance(input, (list, tuple)) and input:
+        # A list of single scores and a list of targets: one score per example, where this
+        # loss needs one score per class. Each score would be read as a class of one example.
+        raise ValueError(
+            f"{name} takes a list of {what} per example, one per class; got "
+            f"{len(input)} single numbers for {len(target)} targets. Give the model one output "
+            "per class, MLP(..., [..., k]), or, for two classes and one score per example, "
+            "use binary_cross_entropy_with_logits"
+        )
+    return _pairs([input], [target], name)
+
+
+def _pairs(input, target, name: str) -> tuple[list, list]:
     """input and target as two lists of the same length; a single pair becomes a batch of one."""
     inputs = input if isinstance(input, (list, tuple)) else [input]
     targets = target if isinstance(target, (list, tuple)) else [target]

@@ -165,6 +165,7 @@ class Neuron(Module):
         return self.activation != "linear"
 
     def __call__(self, x: Sequence[Value | Real]) -> Value:
+        _check_one_point(self, x, len(self.w))
         if len(x) != len(self.w):
             raise ValueError(f"{self!r} takes {len(self.w)} inputs; got {len(x)}")
         # b + w1*x1 + ... + wn*xn, added in micrograd's order, as one node whose edges carry
@@ -211,6 +212,7 @@ class Layer(Module):
     def __call__(self, x: Value | Real | Sequence[Value | Real]) -> Value | list[Value]:
         if isinstance(x, (Value, Real)):  # one input, or a one-neuron layer's output
             x = [x]
+        _check_one_point(self, x, len(self.neurons[0].w))
         # Wrap numbers once here, not once per neuron that multiplies them.
         x = [xi if isinstance(xi, Value) else Value(xi) for xi in x]
         out = [n(x) for n in self.neurons]
@@ -273,6 +275,7 @@ class MLP(Module):
         self.output_activation = output_activation
 
     def __call__(self, x: Value | Real | Sequence[Value | Real]) -> Value | list[Value]:
+        _check_one_point(self, x, self.nin)
         for layer in self.layers:
             x = layer(x)
         return x
@@ -282,6 +285,17 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+def _check_one_point(module: Module, x: object, nin: int) -> None:
+    """A model is called on one point, a list of numbers; a list of points (a whole data set)
+    would otherwise fail deep inside as "Value() takes a real number"."""
+    if isinstance(x, (list, tuple)) and x and all(isinstance(xi, (list, tuple)) for xi in x):
+        raise TypeError(
+            f"{type(module).__name__} takes one point at a time, a list of {nin} numbers; got a "
+            f"list of {len(x)} lists (a whole data set?). Call the model once per point: "
+            "[model(x) for x in X]"
+        )
 
 
 def _check_size(name: str, size: int) -> None:

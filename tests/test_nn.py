@@ -105,6 +105,22 @@ def test_a_module_that_refers_to_itself_or_its_parent_lists_each_parameter_once(
     assert list(nn.load(path).state_dict().items()) == expected
 
 
+@pytest.mark.parametrize(
+    "model", [MLP(2, [3, 1], seed=0), Layer(2, 3, seed=0), Neuron(2, seed=0)], ids=repr
+)
+def test_a_model_called_on_a_whole_data_set_says_to_call_it_once_per_point(model):
+    X = [[0.5, -1.0], [1.5, 0.3], [-0.7, 0.8], [0.1, 0.1]]
+    name = type(model).__name__
+    with pytest.raises(
+        TypeError,
+        match=rf"{name} takes one point at a time, a list of 2 numbers; got a list of 4 lists "
+        r"\(a whole data set\?\)\. Call the model once per point: \[model\(x\) for x in X\]",
+    ):
+        model(X)
+    outputs = [model(x) for x in X]  # the fix works
+    assert len(outputs) == 4
+
+
 def test_micrograd_neuron_keywords():
     assert repr(Neuron(3, nonlin=False)) == "LinearNeuron(3)"
     assert repr(Layer(2, 2, nonlin=False)) == "Layer of [LinearNeuron(2), LinearNeuron(2)]"

@@ -209,6 +209,28 @@ def test_bad_reduction_names_the_choices(call):
         (lambda: F.binary_cross_entropy_with_logits(Value(3.0), 2.0), "targets in \\[0, 1\\]"),
         (lambda: F.binary_cross_entropy_with_logits([Value(0.0)], [float("nan")]), "got nan"),
         (lambda: F.softmax([]), "at least one score"),
+        # one score per example, where cross_entropy needs one per class: it once read the
+        # 40 scores as the classes of one example ("targets are class indices 0..39")
+        (
+            lambda: F.cross_entropy([Value(0.1 * i) for i in range(40)], [0, 1] * 20),
+            "a list of class scores per example, one per class; got 40 single numbers for 40 "
+            "targets. Give the model one output per class, MLP\\(..., \\[..., k\\]\\), or, "
+            "for two classes .* binary_cross_entropy_with_logits",
+        ),
+        (
+            lambda: F.nll_loss([Value(-0.5), Value(-1.0)], [0, 1]),
+            "nll_loss takes a list of log-probabilities per example",
+        ),
+        # a list of scores per example, where the loss needs one: it once failed on list - int
+        (
+            lambda: F.mse_loss([[Value(1.0), Value(2.0)], [Value(0.0), Value(1.0)]], [0.5, 1.0]),
+            "one score \\(a Value\\) per example; example 0 is a list of 2, as from a model "
+            "with 2 outputs",
+        ),
+        (
+            lambda: F.binary_cross_entropy_with_logits([[Value(1.0)] * 3], [1.0]),
+            "binary_cross_entropy_with_logits takes one score",
+        ),
     ],
 )
 def test_bad_inputs_say_what_was_wrong(call, message):

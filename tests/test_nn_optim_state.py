@@ -31,6 +31,24 @@ X = [[0.5, -1.0], [1.5, 0.3], [-0.7, 0.8], [0.1, 0.1]]
 Y = [1.0, -1.0, 0.5, 0.0]
 
 
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_passing_the_model_or_its_method_says_to_call_model_parameters(name):
+    model = MLP(2, [3, 1], seed=0)
+    Optimizer = getattr(optim, name)
+    fix = rf"{name}\(model\.parameters\(\), lr=\.\.\.\)"
+    with pytest.raises(TypeError, match=rf"{name} takes the model's parameters, not .*{fix}"):
+        Optimizer(model)
+    with pytest.raises(TypeError, match=rf"the method or function MLP.parameters .*call it, {fix}"):
+        Optimizer(model.parameters)
+    with pytest.raises(TypeError, match=rf"not the model \(MLP\): {fix}"):
+        Optimizer([{"params": model}])  # the same slip inside a parameter group
+    with pytest.raises(TypeError, match="put the group in a list"):
+        Optimizer({"params": model.parameters()})
+    with pytest.raises(TypeError, match="takes a list of Values, like model.parameters"):
+        Optimizer(0.1)
+    assert len(Optimizer(model.parameters()).param_groups[0]["params"]) == 13
+
+
 def _groups(model, lr=0.02):
     """Two groups, the second with its own lr, as a resumed run must keep them apart."""
     params = model.parameters()

@@ -17,7 +17,7 @@ from numbers import Real
 from typing import Any
 
 from autograd import Value
-from nn.modules import StateDictError
+from nn.modules import Module, StateDictError
 
 Params = Iterable[Value] | Iterable[dict[str, Any]]
 
@@ -31,7 +31,7 @@ class Optimizer:
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Value):
             raise TypeError("params must be a list of Values, like model.parameters(); got a Value")
-        groups = list(params)
+        groups = self._listed(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
         for group in groups if isinstance(groups[0], dict) else [{"params": groups}]:
@@ -39,7 +39,7 @@ class Optimizer:
 
     def add_param_group(self, group: dict[str, Any]) -> None:
         params = group["params"]
-        params = [params] if isinstance(params, Value) else list(params)
+        params = [params] if isinstance(params, Value) else self._listed(params)
         for p in params:
             if not isinstance(p, Value):
                 raise TypeError(f"an optimizer can only optimise Values; got {p!r}")
@@ -51,6 +51,34 @@ class Optimizer:
         group = {**self.defaults, **group, "params": params}
         self._check(group)
         self.param_groups.append(group)
+
+    def _listed(self, params: Any) -> list[Any]:
+        """The parameters (or groups) as a list; the usual slips of passing the model, or the
+        method model.parameters without calling it, are named with their fix."""
+        name = type(self).__name__
+        if isinstance(params, Module):
+            raise TypeError(
+                f"{name} takes the model's parameters, not the model ({type(params).__name__}): "
+                f"{name}(model.parameters(), lr=...)"
+            )
+        if callable(params):  # model.parameters, the method itself
+            what = getattr(params, "__qualname__", type(params).__name__)
+            raise TypeError(
+                f"{name} got the method or function {what} instead of the list it returns: "
+                f"call it, {name}(model.parameters(), lr=...)"
+            )
+        if isinstance(params, Mapping):
+            raise TypeError(
+                f"{name} takes a list of parameter groups; put the group in a list: "
+                f"{name}([{{'params': ...}}], lr=...)"
+            )
+        try:
+            return list(params)
+        except TypeError:
+            raise TypeError(
+                f"{name} takes a list of Values, like model.parameters(), or of parameter "
+                f"groups (dicts); got {type(params).__name__}"
+            ) from None
 
     def _check_each_parameter_once(self, params: list[Value]) -> None:
         # step() updates a parameter once per time it is listed: twice would be a double step.
