@@ -8,7 +8,7 @@ returns it, so that a caller can add a title or a second curve.
     plots.gradient_sizes(model)          # after loss.backward(): one bar per layer
 
 matplotlib is optional: it is imported when a plot is drawn, never by `import nn`
-(pip install matplotlib, or the course extra: pip install 'chainrule[course]').
+(pip install matplotlib; in a checkout, `make course` or pip install -e '.[course]').
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def _pyplot() -> Any:
     except ImportError as error:
         raise ImportError(
             "nn.plots draws with matplotlib, which is not installed: pip install matplotlib"
-            " (or pip install 'chainrule[course]', the course's set-up)"
+            " (in a checkout of chainrule: make course, or pip install -e '.[course]')"
         ) from error
     return plt
 
