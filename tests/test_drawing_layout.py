@@ -304,6 +304,62 @@ def test_a_model_on_many_points_draws_collapsed():
     with pytest.raises(ValueError, match="collapse="):
         draw_dot(loss)
     with pytest.raises(ValueError, match="854 nodes to draw"):  # each point's layer outputs
-        draw_dot(loss, collapse=model.layers)
+        draw_dot(loss, collapse=model.layers, points="all")
     drawing = draw_dot(loss, collapse=model)  # one box for the model: points in, scores out
     assert drawing.source.count("class=module") == 1
+
+
+def batch_of(points: int):
+    """MLP(2, [4, 4, 1]) on `points` points: the mean of the squared errors."""
+    model = nn.MLP(2, [4, 4, 1], seed=0)
+    X = [[0.1 * i, 1.0 - 0.2 * i] for i in range(points)]
+    y = [(-1.0) ** i for i in range(points)]
+    loss = autograd.sum([(model(x) - yi) ** 2 for x, yi in zip(X, y)]) * (1 / points)
+    return model, loss
+
+
+@needs_dot
+def test_a_batch_collapsed_by_layers_draws_one_point_and_says_how_many_were_left_out():
+    model, loss = batch_of(25)
+    start = time.perf_counter()
+    svg = draw_dot(loss, collapse=model.layers).pipe(format="svg")
+    assert time.perf_counter() - start < 5
+    nodes = svg_nodes(svg)
+    modules = [texts for texts in nodes.values() if texts and texts[0].startswith("Layer of")]
+    assert (
+        sorted(texts[0] for texts in modules) == ["Layer of 1 neuron"] + ["Layer of 4 neurons"] * 2
+    )
+    values = [texts for texts in nodes.values() if any(t.startswith("data ") for t in texts)]
+    # One point: its 2 inputs, 4 + 4 + 1 layer outputs, its target, error and square; then the
+    # sum, 1/25 and the loss.
+    assert len(values) == 2 + 9 + 3 + 3
+    notes = [t for texts in nodes.values() for t in texts if "left out" in t]
+    assert notes == ["… 24 more points like this one, left out (points='all' draws them)"]
+    every = draw_dot(loss, collapse=model.layers, points="all", max_nodes=None).source
+    assert every.count("data ") == 25 * (2 + 9 + 3) + 3 and "left out" not in every
+    with pytest.raises(ValueError, match="points is 'one'.*got 'first'"):
+        draw_dot(loss, collapse=model.layers, points="first")
+
+
+def test_one_point_is_drawn_whole_whatever_is_collapsed():
+    """Modules that are parts of one call (neurons of a layer, each an operand of the next
+    layer) are not a batch: nothing is left out."""
+    model, loss = batch_of(1)
+    whole = len(topological_order(loss))
+    layer = model.layers[1]
+    for collapse in (model.layers, layer, layer.neurons[:2], model.layers[0].neurons):
+        source = draw_dot(loss, collapse=collapse).source
+        assert "left out" not in source
+        assert source == draw_dot(loss, collapse=collapse, points="all").source
+    assert whole == 22 + 37 + 3  # one point's nodes, the parameters, the sum, 1/1, the mean
+
+
+@needs_dot
+def test_the_steps_of_a_batch_draw_one_point():
+    model, loss = batch_of(3)
+    steps = list(backward_steps(loss, order="layers"))
+    frames = draw_frames(steps, collapse=model.layers)
+    assert len(frames) == 3 * 19 + 2  # every point's ops, the sum and the × 1/3
+    for frame in frames[:: len(frames) // 4]:
+        texts = [t for ts in svg_nodes(frame.pipe(format="svg")).values() for t in ts]
+        assert "… 2 more points like this one, left out (points='all' draws them)" in texts

@@ -26,7 +26,7 @@ from autograd.drawing.layout import (
     read_layout,
 )
 from autograd.drawing.layout import corners as layout_corners
-from autograd.drawing.modules import Box, HasParameters, module_boxes
+from autograd.drawing.modules import Batch, Box, HasParameters, module_boxes, one_call
 from autograd.drawing.names import (
     cell,
     check_root,
@@ -77,6 +77,7 @@ def draw_dot(
     collapse: HasParameters | Iterable[HasParameters] = (),
     around: Value | None = None,
     depth: int | None = None,
+    points: str = "one",
     scale: float = 1.0,
     max_nodes: int | None = MAX_NODES,
 ) -> graphviz.Digraph:
@@ -96,6 +97,9 @@ def draw_dot(
         what the step does. Every step of a pass is drawn with one layout: each node at
         the same place, the picture the same size (this runs `dot` once per pass).
     collapse: modules (or one) to draw as one box each, between their inputs and outputs.
+    points: "one" (the default): with collapse=, a graph that calls the modules once per
+        point of a batch and joins the calls (the sum of the points' losses) is drawn for its
+        first point, with a note saying how many points were left out; "all" draws them all.
     around, depth: draw only the nodes within `depth` edges of `around` (2 by default);
         a dashed `…` edge stands for the edges to nodes left out.
     scale: the size of all text, 1.0 for 14 pt; 1.5 or 2 for slides.
@@ -115,7 +119,14 @@ def draw_dot(
     if step is not None:
         check_step(step, root)
     boxes = module_boxes(collapse, order, root)
+    if points not in ("one", "all"):
+        raise ValueError(
+            f"points is 'one' (draw one point of a batch, and say how many were left out) or"
+            f" 'all'; got {points!r}"
+        )
     picture = _Picture(order, boxes, step, FONTSIZE * scale)
+    if boxes and points == "one":
+        picture.keep_one_point(one_call(order, boxes))
     if around is not None or depth is not None:
         picture.keep_around(_check_around(around, picture.vertex), _check_depth(depth))
     _check_size(picture.count(), max_nodes, len(order))
@@ -193,6 +204,7 @@ class _Picture:
             for i, node in enumerate(order)
         }
         self.shown: set[str] | None = None  # None: every vertex
+        self.notes: dict[str, str] = {}  # vertex -> a note on what was left out around it
         self.cut_in: Counter[str] = Counter()  # vertex -> links into it from vertices not shown
         self.cut_out: Counter[str] = Counter()  # vertex -> links from it to vertices not shown
         self.nodes: list[tuple[str, dict[str, str]]] = []
@@ -217,6 +229,8 @@ class _Picture:
         once, as quick as the graph allows: one ring of neighbours a round, and no round after
         a ring adds nothing."""
         links = self._links()
+        if self.shown is not None:  # one point of a batch: walk within it
+            links = [(t, h) for t, h in links if t in self.shown and h in self.shown]
         neighbours = defaultdict(list)
         for tail, head in links:
             neighbours[tail].append(head)
@@ -236,6 +250,16 @@ class _Picture:
         self.shown = shown
         self.cut_in = Counter(head for tail, head in links if head in shown and tail not in shown)
         self.cut_out = Counter(tail for tail, head in links if tail in shown and head not in shown)
+
+    def keep_one_point(self, batch: Batch | None) -> None:
+        """Keep one point of a batch, and note at the join how many points were left out."""
+        if batch is None:
+            return
+        self.shown = {self.vertex[node] for node in batch.kept}
+        points = "point" if batch.left_out == 1 else "points"
+        self.notes[self.vertex[batch.join]] = (
+            f"… {batch.left_out} more {points} like this one, left out (points='all' draws them)"
+        )
 
     def draw(self) -> None:
         drawn = set()
@@ -487,6 +511,9 @@ class _Picture:
         (the vertex's op, or the vertex), and from the vertex to `… 3 uses`. An `inward`
         starting with `from` is a whole text, for a module's output: `… from ReLUNeuron(2)`."""
         cut_node = {"shape": "plaintext", "fontcolor": MUTED, "class": "cut"}
+        if vertex in self.notes:  # the points of a batch left out, joined here
+            self._node(f"{vertex}_more", label=self.notes[vertex], **cut_node)
+            self._edge_to(f"{vertex}_more", into, **_CUT_EDGE)
         if self.cut_in[vertex]:
             count = self.cut_in[vertex]
             text = inward if inward.startswith("from ") else _count(count, inward)

@@ -2,7 +2,9 @@
 
 draw_dot(root, collapse=layer) draws each given module as one box between the nodes it takes
 and the nodes it gives, which keeps the picture of a network readable. This file finds those
-nodes from the module's parameters; dot.py draws the box.
+nodes from the module's parameters; dot.py draws the box. A model evaluated on a batch of
+points calls its modules once per point: one_call finds the nodes of one point, so that the
+drawing can show that point and say how many others it left out.
 """
 
 from __future__ import annotations
@@ -123,3 +125,67 @@ def _module_title(module: HasParameters) -> str:
             return f"{type(module).__name__} of {len(items)} {noun}"
     text = repr(module)
     return text if len(text) <= 40 else type(module).__name__
+
+
+# --- a batch: the modules called once per point --------------------------------------------
+
+
+@dataclass
+class Batch:
+    """A graph that calls the collapsed modules once per point and joins the calls (the sum of
+    the points' losses): drawn for one point, with a note of how many were left out."""
+
+    join: Value  # the node the calls meet in: autograd.sum of the points' losses
+    kept: set[Value]  # the nodes drawn: the first call's, and those the calls share
+    left_out: int  # how many other calls (points) are not drawn
+
+
+_SHARED = -1  # a node behind several calls, or above the join: kept
+
+
+def one_call(order: list[Value], boxes: list[Box]) -> Batch | None:
+    """The batch in this graph, if it is one: a node (the join) with several operands, each
+    computed by its own call of the modules (the nodes of a call, a module's ops, belong to no
+    other; only the parameters are shared). None for the graph of one point.
+
+    Which call a node belongs to is handed down from the join to the operands, in backward
+    order (every node after all of its users): a node used by two calls, or from above the
+    join, is shared. One pass, no recursion.
+    """
+    computed = {node for box in boxes for node in (*box.hidden, *box.outputs) if node._op}
+    if not computed:
+        return None
+    reaches: set[Value] = set()  # the nodes with a module's op behind them (or one themselves)
+    for node in order:  # operands first
+        if node in computed or any(x in reaches for x in node._prev):
+            reaches.add(node)
+    backward = order[::-1]
+    join = next(
+        (n for n in backward if sum(x in reaches for x in dict.fromkeys(n._prev)) >= 2), None
+    )
+    if join is None:
+        return None
+    owner: dict[Value, int] = {}
+    for node in backward:  # every node's users come before it: its owner is known by now
+        mine = owner.setdefault(node, _SHARED)
+        if node is join:  # operand k starts call k
+            handed = list(enumerate(dict.fromkeys(node._prev)))
+        else:
+            handed = [(mine, operand) for operand in node._prev]
+        for call, operand in handed:
+            if owner.setdefault(operand, call) != call:
+                owner[operand] = _SHARED  # met from two calls
+    calling = sorted({owner[node] for node in computed})
+    if _SHARED in calling or len(calling) < 2:
+        return None  # the modules' ops are shared by the operands: one point, not a batch
+    # Each call is the whole of the modules on one point: it uses every parameter. (The
+    # neurons of one layer, each one operand of the next, are parts of one call.)
+    parameters = {node for box in boxes for node in box.hidden if not node._op}
+    used: dict[int, set[Value]] = {call: set() for call in calling}
+    for node in computed:
+        used[owner[node]].update(x for x in node._prev if x in parameters)
+    if any(used[call] != parameters for call in calling):
+        return None
+    left_out = set(calling[1:])
+    kept = {node for node in order if owner[node] not in left_out}
+    return Batch(join, kept, len(left_out))
