@@ -4,8 +4,9 @@ piece, a checker says at once whether it is right.
     from autograd.exercises import check_tanh_derivative
     check_tanh_derivative(tanh_derivative)
     # right: tanh_derivative matches the engine's rule ops.OPS['tanh'] at 7 inputs
-    # wrong at x = 0.5: tanh_derivative(out=0.4621172, x=0.5) returned 0.5, expected ...
-    # not done yet: tanh_derivative returns None: write its body in the cell above ...
+    # wrong at x = 0.5: tanh_derivative(out=0.4621172, x=0.5) returned 0.75, expected
+    #   0.7864477. That is 1 − x²: square out, not x. Hint: d/dx tanh(x) = 1 − tanh(x)², ...
+    # not done yet: tanh_derivative returns None: write it in the cell above (and `return` ...
 
 Every checker returns a Result (`.status` is "right", "wrong" or "not done"; `.passed`;
 `.message`, the one line a notebook shows). A checker never raises on a learner's mistake:
@@ -191,10 +192,9 @@ def _engine_derivative(rule: _Rule, inputs: tuple[float, ...]) -> float:
     out = rule.value(*inputs)
     if rule.op:
         return float(OPS[rule.op].derivatives(out, *inputs)[0])
-    h = 1e-5  # central differences: an error of order h² ≈ 1e-10
-    return (rule.value(inputs[0] + h, *inputs[1:]) - rule.value(inputs[0] - h, *inputs[1:])) / (
-        2 * h
-    )
+    h = 1e-5  # central differences: an error of order h², about 1e-10
+    x, *rest = inputs
+    return (rule.value(x + h, *rest) - rule.value(x - h, *rest)) / (2 * h)
 
 
 def _check_rule(rule: _Rule, answer: Any) -> Result:
@@ -228,7 +228,7 @@ def _silu(x: float) -> float:
     return x * OPS["sigmoid"].value(x)  # x·σ(x), also called swish
 
 
-_XS = ((-2.0,), (-0.5,), (0.0,), (0.3,), (0.5,), (1.0,), (2.5,))
+_XS = ((0.5,), (-2.0,), (1.0,), (0.0,), (-0.5,), (2.5,), (0.3,))
 
 TANH = _Rule(
     "tanh_derivative",
@@ -480,7 +480,7 @@ _SIZES = [4, 3, 2]
 
 
 @dataclass(frozen=True)
-class _Pass:
+class DeltaRulePass:
     """One forward and backward pass of MLP(3, [4, 3, 2]): tanh hidden, sigmoid out, on
     E = Σ (a − y)², with everything a layer's delta rule needs, as plain numbers."""
 
@@ -493,7 +493,8 @@ class _Pass:
     weight_grads: list[list[list[float]]]  # ∂E/∂w, laid out as weights
 
 
-def delta_rule_passes() -> list[_Pass]:
+def delta_rule_passes() -> list[DeltaRulePass]:
+    """The passes the delta-rule checkers compare with: two seeds, two inputs, one each."""
     from nn import MLP  # nn builds on autograd: imported here, when a checker runs
 
     passes = []
@@ -512,7 +513,7 @@ def delta_rule_passes() -> list[_Pass]:
             E.backward()
             layers = model.layers
             passes.append(
-                _Pass(
+                DeltaRulePass(
                     where=f"MLP(3, {_SIZES}), seed {seed}, x = {x}",
                     weights=[[[w.data for w in n.w] for n in layer.neurons] for layer in layers],
                     inputs=[[v.data for v in row] for row in inputs],
@@ -532,15 +533,17 @@ def _compare(
     got: list[float],
     expected: list[float],
     where: str,
-    what: str,
+    entry: str,
     hint: str,
     mistakes: Sequence[tuple[list[float], str]] = (),
 ) -> None:
+    """Entry by entry, each named in a message as `entry` filled in with its index."""
     for i, (g, e) in enumerate(zip(got, expected)):
         if not _close(g, e):
             diagnosis = next((said for wrong, said in mistakes if all(map(_close, got, wrong))), "")
             e_, g_ = _shown_apart(e, g)
-            raise _wrong(name, where, f"{what} {i + 1}: expected {e_}, got {g_}", hint, diagnosis)
+            what = f"{entry.format(i)}: expected {e_}, got {g_}"
+            raise _wrong(name, where, what, hint, diagnosis)
 
 
 @_checker
@@ -549,20 +552,20 @@ def check_output_delta(output_delta: Any) -> Result:
     engine's grads of the output neurons' z nodes."""
     name = "output_delta"
     _require_function(name, output_delta)
-    hint = "δᵢ = ∂E/∂aᵢ · σ'(zᵢ), and σ'(zᵢ) = aᵢ(1 − aᵢ) for a sigmoid output"
+    hint = "delta[i] = grad_a[i] · σ'(z), and for a sigmoid σ'(z) = a[i]·(1 − a[i])"
     for i, p in enumerate(delta_rule_passes()):
         grad_a, a = p.grad_out, p.activations[-1]
         where = f"the output layer of {p.where}"
         got = _call(name, output_delta, (list(grad_a), list(a)), where, hint, first=i == 0)
         got = _numbers(name, got, len(a), where, "one δ per output neuron", hint)
         mistakes = [
-            (grad_a, "That is ∂E/∂a alone: multiply by σ'(z)."),
+            (grad_a, "That is grad_a alone: multiply by σ'(z)."),
             (
                 [g * (1 - v * v) for g, v in zip(grad_a, a)],
                 "That is tanh's g'; the outputs are sigmoids.",
             ),
         ]
-        _compare(name, got, p.deltas[-1], where, "δ of output", hint, mistakes)
+        _compare(name, got, p.deltas[-1], where, "delta[{}]", hint, mistakes)
     return Result(name, RIGHT, "right: output_delta matches backward()'s ∂E/∂z on 4 passes")
 
 
@@ -573,8 +576,8 @@ def check_hidden_delta(hidden_delta: Any) -> Result:
     name = "hidden_delta"
     _require_function(name, hidden_delta)
     hint = (
-        "δⱼ = (Σᵢ w_next[i][j] · delta_next[i]) · (1 − aⱼ²): sum over the neurons i of the "
-        "next layer, each weight on input j; 1 − a² is tanh'(z)"
+        "delta[j] = (sum over i of w_next[i][j] · delta_next[i]) · (1 − a[j]²): the neurons i "
+        "of the next layer, each one's weight on input j; 1 − a² is tanh'(z)"
     )
     first = True
     for p in delta_rule_passes():
@@ -595,7 +598,7 @@ def check_hidden_delta(hidden_delta: Any) -> Result:
                     "That is the sigmoid's g'; this layer is tanh.",
                 ),
             ]
-            _compare(name, got, p.deltas[k], where, "δ of neuron", hint, mistakes)
+            _compare(name, got, p.deltas[k], where, "delta[{}]", hint, mistakes)
     return Result(name, RIGHT, "right: hidden_delta matches backward()'s ∂E/∂z on 8 layers")
 
 
@@ -605,7 +608,7 @@ def check_weight_grads(weight_grads: Any) -> Result:
     w.grad, on every layer."""
     name = "weight_grads"
     _require_function(name, weight_grads)
-    hint = "∂E/∂w[i][j] = delta[i] · a_prev[j]: one row per neuron i, one column per input j"
+    hint = "dE/dw[i][j] = delta[i] · a_prev[j]: one row per neuron i, one entry per input j"
     first = True
     for p in delta_rule_passes():
         for k in range(len(_SIZES)):
@@ -615,7 +618,7 @@ def check_weight_grads(weight_grads: Any) -> Result:
             first = False
             rows = _numbers_rows(name, got, len(delta), len(a_prev), where, hint)
             for i, (row, expected_row) in enumerate(zip(rows, expected)):
-                _compare(name, row, expected_row, where, f"∂E/∂w[{i}][j] at j =", hint)
+                _compare(name, row, expected_row, where, f"dE/dw[{i}][{{}}]", hint)
     return Result(name, RIGHT, "right: weight_grads matches backward()'s w.grad on 12 layers")
 
 

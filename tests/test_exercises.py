@@ -106,15 +106,15 @@ WRONG_ANSWERS = {
     "tanh_derivative": (
         lambda out, x: 1.0 - x * x,
         [
-            "wrong at x = -2:",
-            "tanh_derivative(out=-0.9640276, x=-2) returned -3, expected 0.07065082",
+            "wrong at x = 0.5:",
+            "tanh_derivative(out=0.4621172, x=0.5) returned 0.75, expected 0.7864477",
             "square out, not x",
             "Hint: d/dx tanh(x) = 1 − tanh(x)²",
         ],
     ),
     "sigmoid_derivative": (
         lambda out, x: out,
-        ["wrong at x = -2:", "returned 0.1192029, expected 0.1049936", "Hint: d/dx σ(x)"],
+        ["wrong at x = 0.5:", "returned 0.6224593, expected 0.2350037", "Hint: d/dx σ(x)"],
     ),
     "power_derivative": (
         lambda out, x, n: n * x**n,
@@ -122,11 +122,11 @@ WRONG_ANSWERS = {
     ),
     "softplus_derivative": (
         lambda out, x: sigmoid(-x),
-        ["wrong at x = -2:", "returned 0.8807971, expected 0.1192029", "sign of x is flipped"],
+        ["wrong at x = 0.5:", "returned 0.3775407, expected 0.6224593", "sign of x is flipped"],
     ),
     "silu_derivative": (
         lambda out, x: sigmoid(x),
-        ["wrong at x = -2:", "returned 0.1192029, expected -0.09078", "product rule"],
+        ["wrong at x = 0.5:", "returned 0.6224593, expected 0.7399612", "product rule"],
     ),
     "backward_by_hand": (
         {"L": 1.0, "f": -3.0, "d": 0.5, "e": 0.5, "b": 1.5, "a": -1.0},  # a's second share lost
@@ -146,7 +146,7 @@ WRONG_ANSWERS = {
         lambda grad_a, a: list(grad_a),
         [
             "wrong at the output layer of MLP(3, [4, 3, 2]), seed 0",
-            "δ of output 1: expected",
+            "delta[0]: expected",
             "multiply by σ'(z)",
         ],
     ),
@@ -154,7 +154,7 @@ WRONG_ANSWERS = {
         lambda w, d, a: [
             sum(w[i][j] * d[i] for i in range(len(d))) * aj * (1 - aj) for j, aj in enumerate(a)
         ],
-        ["wrong at hidden layer 2 of MLP", "δ of neuron 1: expected", "this layer is tanh"],
+        ["wrong at hidden layer 2 of MLP", "delta[0]: expected", "this layer is tanh"],
     ),
     "weight_grads": (
         lambda delta, a_prev: [[d * x for x in delta] for d in a_prev],  # transposed
@@ -214,12 +214,12 @@ def test_an_answer_of_the_wrong_kind_is_wrong_not_an_error(name):
 
 def test_a_rule_that_returns_nothing_past_its_first_input_is_wrong():
     def half_written(out, x):
-        if x < 0:
+        if x > 0:
             return 1.0 - out * out  # the other branch forgets its return
 
     result = check("tanh_derivative", half_written)
     assert result.status == WRONG and "returned None" in result.message
-    assert "wrong at x = 0:" in result.message
+    assert "wrong at x = -2:" in result.message
 
 
 def test_numbers_that_differ_late_are_shown_apart():
