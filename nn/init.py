@@ -7,7 +7,8 @@ Each function fills weights in place and returns what it was given. It takes
   (fan_in = inputs, fan_out = neurons) or a Neuron (a layer of one neuron, fan_out = 1).
 This file knows nothing of nn.modules: the modules import it, and say through weight_rows()
 where their weights are. Biases are never touched by passing a Layer or a Neuron: pass them
-as a list (`init.zeros_([n.b for n in layer.neurons])`).
+as a list (`init.zeros_([n.b for n in layer.neurons])`). The one scheme that draws biases is
+MLP(init="lecture"), the micrograd lecture's: it asks a layer for them through `biases()`.
 
 `generator` is where the numbers come from (torch's name): a random.Random, an int seed, or
 None for Python's global random, so that `random.seed(...)` makes a run reproducible.
@@ -41,6 +42,15 @@ class HasWeights(Protocol):
     """What init needs of a layer: its weight matrix, one row (list of Values) per neuron."""
 
     def weight_rows(self) -> list[list[Value]]: ...
+
+
+@runtime_checkable
+class HasBiases(Protocol):
+    """A layer whose biases init="lecture" draws: one bias per row of weight_rows()."""
+
+    def weight_rows(self) -> list[list[Value]]: ...
+
+    def biases(self) -> list[Value]: ...
 
 
 Target = TypeVar("Target", HasWeights, Sequence[Value], Sequence[Sequence[Value]])
@@ -141,8 +151,21 @@ def _kaiming_std(target: Target, a: float, mode: str, nonlinearity: str) -> floa
     return calculate_gain(nonlinearity, a) / math.sqrt(_fan(target, mode))
 
 
+def _lecture(layer: HasBiases, rng: random.Random) -> HasBiases:
+    """The micrograd lecture's Neuron, neuron after neuron: its weights from U(-1, 1), then its
+    bias from U(-1, 1) (`self.w = [Value(random.uniform(-1,1)) for _ in range(nin)]`,
+    `self.b = Value(random.uniform(-1,1))`), so that under the same seed the numbers are the
+    lecture's. That is uniform_ on the matrix whose rows are [w_1, ..., w_n, b]."""
+    if not isinstance(layer, HasBiases):
+        raise TypeError(f"init 'lecture' draws biases too: {layer!r} has no biases() method")
+    rows = [[*row, bias] for row, bias in zip(layer.weight_rows(), layer.biases(), strict=True)]
+    uniform_(rows, -1.0, 1.0, rng)
+    return layer
+
+
 # ---------------------------------------------------------------------------------------
-# The named schemes of MLP(init=...): each fills a Layer's weights (biases stay 0).
+# The named schemes of MLP(init=...): each fills a Layer's weights (biases stay 0, but for
+# the lecture's, which draws them too).
 
 INITS = {
     "uniform": lambda layer, rng: uniform_(layer, -1.0, 1.0, rng),  # micrograd's default
@@ -152,6 +175,7 @@ INITS = {
     "he": lambda layer, rng: kaiming_normal_(layer, nonlinearity="relu", generator=rng),
     "he_uniform": lambda layer, rng: kaiming_uniform_(layer, nonlinearity="relu", generator=rng),
     "zeros": lambda layer, rng: zeros_(layer),  # every neuron the same: the symmetry problem
+    "lecture": _lecture,  # micrograd's lecture: weights, then the bias, from U(-1, 1)
 }
 
 

@@ -134,7 +134,8 @@ class Module:
 
 class Neuron(Module):
     """activation(w · x + b), with weights drawn by `init` (micrograd's uniform(-1, 1) by
-    default; see nn.init.INITS) and the bias at 0. `seed`: see nn/_random.py."""
+    default; see nn.init.INITS) and the bias at 0 (init="lecture": weights, then the bias,
+    from uniform(-1, 1), as the micrograd lecture's Neuron). `seed`: see nn/_random.py."""
 
     def __init__(
         self,
@@ -180,6 +181,9 @@ class Neuron(Module):
     def weight_rows(self) -> list[list[Value]]:  # what nn.init fills: a layer of one neuron
         return [self.w]
 
+    def biases(self) -> list[Value]:  # what init="lecture" draws too
+        return [self.b]
+
     def __repr__(self) -> str:
         return f"{_DISPLAY_NAMES[self.activation]}Neuron({len(self.w)})"
 
@@ -224,6 +228,9 @@ class Layer(Module):
     def weight_rows(self) -> list[list[Value]]:  # what nn.init fills: one row per neuron
         return [n.w for n in self.neurons]
 
+    def biases(self) -> list[Value]:  # what init="lecture" draws too, one per row
+        return [n.b for n in self.neurons]
+
     def __repr__(self) -> str:
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
 
@@ -235,6 +242,13 @@ class MLP(Module):
     init: how weights are drawn, one of nn.init.INITS ('uniform', micrograd's U(-1, 1), by
     default; 'xavier', 'he', 'zeros'...); biases start at 0. seed: an int makes the weights
     reproducible; a random.Random is drawn from; None uses Python's global random.
+
+    The network of the second half of the micrograd lecture, tanh on every layer and each
+    neuron's weights and then its bias drawn from U(-1, 1), gives the lecture's numbers under
+    the same seed:
+
+        random.seed(1337)
+        n = MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh", init="lecture")
     """
 
     def __init__(
