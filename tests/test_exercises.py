@@ -278,11 +278,9 @@ def statuses(notebook: dict) -> dict[str, str]:
             for output in cell["outputs"]
         ).strip()
         assert "\n" not in text, text
-        status = next(
-            s
-            for s, p in [(RIGHT, "right: "), (NOT_DONE, "not done yet: "), (WRONG, "wrong")]
-            if text.startswith(p)
-        )
+        starts = [(RIGHT, "right: "), (NOT_DONE, "not done yet: "), (WRONG, "wrong")]
+        status = next((s for s, start in starts if text.startswith(start)), None)
+        assert status, f"checker cell {cell['metadata']['check']} printed {text!r}"
         found[cell["metadata"]["check"]] = status
     return found
 
