@@ -8,8 +8,9 @@ nn.save_checkpoint write their files.
   file system). Readers see the old file or the new one, never a mix; a crash halfway leaves
   the old file whole.
 - Through symbolic links: a path that is a link is written through to the file it points to
-  (os.path.realpath), as open(path, "w") would; the link stays a link. Renaming over the link
-  itself would turn it into a file and leave its target behind, unchanged.
+  (os.path.realpath), as open(path, "w") would, creating it if the link dangles; the link
+  stays a link. Renaming over the link itself would turn it into a file and leave its target
+  behind, unchanged.
 - Read-only files are refused: os.replace needs only the directory to be writable, so it would
   replace a file that `chmod a-w` meant to protect. A target we may not write, or that has no
   write permission at all (which root could otherwise write anyway), raises PermissionError.
@@ -37,7 +38,12 @@ def write_atomically(path: str | os.PathLike, text: str) -> None:
     target = Path(os.path.realpath(path))
     mode = _mode_to_keep(target, path)
     prefix = f".{target.name}.{os.getpid()}."  # whose it is: see _remove_stale_temporaries
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
+    except PermissionError as error:  # say so of the directory, not of a file never asked for
+        raise PermissionError(
+            f"cannot save {path}: no permission to create files in {target.parent}"
+        ) from error
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             os.chmod(temporary, mode)  # mkstemp makes the file private (0o600)

@@ -92,8 +92,9 @@ class Module:
         """Copy the numbers of `state_dict` into the parameters of the same names.
 
         Everything is checked before anything is assigned, so a state_dict that does not fit
-        leaves the model as it was. strict=False loads the names that fit and returns those
-        that did not, as torch does.
+        (a missing name, a non-number, a number too big for a float) leaves the model as it
+        was. strict=False loads the names that fit and returns those that did not, as torch
+        does. nan and inf are copied as they are, as torch copies them (files refuse them).
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict takes a dict of name: number; got {state_dict!r}")

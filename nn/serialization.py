@@ -64,7 +64,8 @@ def save(model: Module, path: str | os.PathLike) -> None:
 def load(path: str | os.PathLike) -> Module:
     """Rebuild the model saved in `path`, with its parameters.
 
-    Raises CorruptFileError (not JSON, or numbers JSON does not allow: NaN, Infinity, 1e999),
+    Raises CorruptFileError (not JSON, or what JSON does not allow: NaN, Infinity, 1e999, a
+    key twice in one object),
     NotAModelFileError (JSON, but not ours), UnsupportedVersionError (a newer format), or
     StateDictError (parameters that do not fit the architecture); all are ValueErrors.
     The sizes the file declares are checked against the numbers it holds before anything is
@@ -142,13 +143,15 @@ def read_document(path: Path, format: str, version: int, what: str) -> dict[str,
     reads: the checks every file of ours passes before its contents are looked at."""
     try:
         text = path.read_text(encoding="utf-8")
-        # Python's json reads NaN, Infinity and 1e999 (as inf), which JSON does not allow and
-        # save() never writes: refuse them here rather than load a model of nans.
-        document = json.loads(text, parse_constant=_not_a_number, parse_float=_finite)
-    except _NotANumber as error:
+        # Python's json reads what JSON does not allow and save() never writes: NaN,
+        # Infinity, 1e999 (as inf), a key twice in one object (the last one wins). Refuse them
+        # here rather than load a model of nans, or a number the file's reader never saw.
+        document = json.loads(
+            text, parse_constant=_not_a_number, parse_float=_finite, object_pairs_hook=_unique
+        )
+    except _NeverSaved as error:
         raise CorruptFileError(
-            f"{path} holds {error}, which is not a number JSON allows (save() never writes "
-            "nan or inf); was the file written by another program?"
+            f"{path} {error}; was the file written by another program, or edited?"
         ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise CorruptFileError(
@@ -171,16 +174,29 @@ def read_document(path: Path, format: str, version: int, what: str) -> dict[str,
     return document
 
 
-class _NotANumber(ValueError):
-    """A number in the file that is no finite float: NaN, Infinity, -Infinity, 1e999."""
+class _NeverSaved(ValueError):
+    """Something Python's json reads but save() never writes; the message says what."""
 
 
-def _not_a_number(constant: str) -> float:
-    raise _NotANumber(constant)
+def _not_a_number(constant: str) -> float:  # NaN, Infinity, -Infinity
+    raise _NeverSaved(
+        f"holds {constant}, which is not a number JSON allows (save() never writes it)"
+    )
 
 
 def _finite(text: str) -> float:
     number = float(text)
     if not math.isfinite(number):  # 1e999 overflows to inf
-        raise _NotANumber(text)
+        raise _NeverSaved(
+            f"holds {text}, which is not a number JSON allows (save() never writes it)"
+        )
     return number
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _NeverSaved(f"holds the key {key!r} twice in one object (save() never does)")
+        seen.add(key)
+    return dict(pairs)

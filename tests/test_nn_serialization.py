@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import tracemalloc
 
@@ -162,6 +163,24 @@ def test_a_save_through_a_symlink_writes_the_file_it_points_to(tmp_path, how):
     ]
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_save_through_a_dangling_symlink_creates_its_target(tmp_path):
+    link = tmp_path / "model.json"
+    link.symlink_to("first-run.json")
+    nn.save(MLP(2, [1], seed=0), link)
+    assert link.is_symlink() and (tmp_path / "first-run.json").is_file()
+    assert nn.load(link).state_dict() == MLP(2, [1], seed=0).state_dict()
+
+
+def test_a_directory_without_write_permission_is_named_in_the_error(tmp_path, monkeypatch):
+    def no_permission(**kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / ".model.json.1.x.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", no_permission)  # as for a user who is not root
+    with pytest.raises(PermissionError, match="no permission to create files in .*model-dir"):
+        nn.save(MLP(2, [1]), tmp_path / "model-dir" / "model.json")
+
+
 @pytest.mark.parametrize("how", SAVES)
 def test_a_read_only_file_is_refused_not_replaced(tmp_path, how):
     path = tmp_path / "model.json"
@@ -304,6 +323,19 @@ def test_deeply_nested_json_is_refused_as_corrupt_not_a_recursion_error(tmp_path
     path = tmp_path / "model.json"
     path.write_text(text)
     with pytest.raises(nn.CorruptFileError, match="nests lists or objects too deeply"):
+        nn.load(path)
+
+
+def test_a_name_given_twice_is_refused_not_read_as_its_last_number(saved):
+    path, _ = saved
+    text = path.read_text()
+    path.write_text(
+        text.replace(
+            '"layers.0.neurons.0.b": ', '"layers.0.neurons.0.b": 7.0,\n  "layers.0.neurons.0.b": '
+        )
+    )
+    assert json.loads(path.read_text())["state_dict"]["layers.0.neurons.0.b"] != 7.0
+    with pytest.raises(nn.CorruptFileError, match="holds the key 'layers.0.neurons.0.b' twice"):
         nn.load(path)
 
 
