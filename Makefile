@@ -100,7 +100,7 @@ COURSE_VENV := .venv-course
 
 course: $(COURSE_VENV)/.course graphviz
 	@if [ -t 0 ] && [ -t 1 ] && [ "$${CI:-}" != true ]; then \
-	  $(COURSE_VENV)/bin/jupyter lab notebooks/; \
+	  $(COURSE_VENV)/bin/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root); \
 	else \
 	  echo "The course is set up. Open the notebooks with: $(COURSE_VENV)/bin/jupyter lab notebooks/"; \
 	fi
