@@ -6,7 +6,8 @@ that raise (wrong, the exception's type and message): it returns a Result, never
 
 Each exercise notebook runs twice: as shipped, where every checker must say "not done yet" and
 the notebook must run to its end; and with the cells of notebooks/answers/ put in place of its
-blank cells (tagged `"exercise": name` in their metadata), where every checker must say right.
+blank cells (tagged `"exercise": name` in their metadata; the checker cells `"checker": name`),
+where every checker must say right.
 """
 
 import math
@@ -272,7 +273,7 @@ def tagged(notebook: dict, key: str) -> list[dict]:
 def statuses(notebook: dict) -> dict[str, str]:
     """Each checker cell's exercise -> the status its one line of output says."""
     found = {}
-    for cell in tagged(notebook, "check"):
+    for cell in tagged(notebook, "checker"):
         text = "".join(
             "".join(output.get("text") or output.get("data", {}).get("text/plain", ""))
             for output in cell["outputs"]
@@ -280,8 +281,8 @@ def statuses(notebook: dict) -> dict[str, str]:
         assert "\n" not in text, text
         starts = [(RIGHT, "right: "), (NOT_DONE, "not done yet: "), (WRONG, "wrong")]
         status = next((s for s, start in starts if text.startswith(start)), None)
-        assert status, f"checker cell {cell['metadata']['check']} printed {text!r}"
-        found[cell["metadata"]["check"]] = status
+        assert status, f"checker cell {cell['metadata']['checker']} printed {text!r}"
+        found[cell["metadata"]["checker"]] = status
     return found
 
 
@@ -299,7 +300,9 @@ def run(nb):
 
 def test_the_exercise_notebooks_are_found():
     assert [path.name[:3] for path in NOTEBOOKS] == ["10_", "11_", "12_"]
-    used = {cell["metadata"]["check"] for path in NOTEBOOKS for cell in tagged(load(path), "check")}
+    used = {
+        cell["metadata"]["checker"] for path in NOTEBOOKS for cell in tagged(load(path), "checker")
+    }
     assert sorted(f"check_{name}" for name in used) == CHECKERS  # every checker has a place
 
 
@@ -312,7 +315,7 @@ def load(path: Path):
 def test_each_blank_has_a_checker_and_an_answer(path):
     notebook = load(path)
     blanks = [cell["metadata"]["exercise"] for cell in tagged(notebook, "exercise")]
-    checks = [cell["metadata"]["check"] for cell in tagged(notebook, "check")]
+    checks = [cell["metadata"]["checker"] for cell in tagged(notebook, "checker")]
     assert blanks and blanks == checks
     _, sections = answer_sections(ANSWERS / f"{path.stem}.py")
     assert list(sections) == blanks
@@ -331,7 +334,7 @@ def test_as_shipped_every_checker_says_not_done(path):
     notebook = load(path)
     executed = run(notebook)
     found = statuses(executed)
-    assert list(found) == [cell["metadata"]["check"] for cell in tagged(notebook, "check")]
+    assert list(found) == [cell["metadata"]["checker"] for cell in tagged(notebook, "checker")]
     assert set(found.values()) == {NOT_DONE}, found
     assert all(cell.get("execution_count") for cell in executed.cells if cell.cell_type == "code")
 
