@@ -4,7 +4,6 @@ import math
 import random
 
 import pytest
-import torch
 
 import autograd
 import nn
@@ -34,6 +33,7 @@ def test_numbers_and_values_give_the_same_output():
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
 def test_mlp_matches_torch_for_each_activation(activation):
+    torch = pytest.importorskip("torch")
     random.seed(3)
     model = MLP(3, [4, 5, 2], activation=activation)
     x = [0.3, -1.2, 2.0]
