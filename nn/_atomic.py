@@ -66,7 +66,7 @@ def _mode_to_keep(target: Path, path: str | os.PathLike) -> int:
     except FileNotFoundError:
         return NEW_FILE_MODE
     if not mode & 0o222 or not os.access(target, os.W_OK):
-        where = f"{path} (a link to {target})" if Path(path) != target else f"{path}"
+        where = f"{path} (a link to {target})" if Path(path).is_symlink() else f"{path}"
         raise PermissionError(
             f"{where} is read-only, so it is not replaced; make it writable (chmod u+w) "
             "or save to another file"

@@ -155,6 +155,10 @@ def test_a_save_through_a_symlink_writes_the_file_it_points_to(tmp_path, how):
     assert link.is_symlink() and os.readlink(link) == os.path.join("..", "runs", "model-7.json")
     assert LOADS[how](target) == MLP(2, [1], seed=1).state_dict()  # the target has the new
     assert LOADS[how](link) == LOADS[how](target)
+    os.chmod(target, 0o444)  # the target decides: read-only through the link too
+    with pytest.raises(PermissionError, match=r"model.json \(a link to .*model-7.json\) is read"):
+        SAVES[how](MLP(2, [1], seed=2), link)
+    assert LOADS[how](target) == MLP(2, [1], seed=1).state_dict()
     assert sorted(p.name for p in tmp_path.rglob("*")) == [
         "latest",
         "model-7.json",
