@@ -7,8 +7,10 @@ take the list of one example's scores (or a list of such lists, one per example)
 
 Losses take a batch: a list of predictions (one Value each, or for cross_entropy one list of
 scores each) and a list of targets of the same length; a single prediction and target is a
-batch of one. `reduction` is 'mean' (the default), 'sum' or 'none' (the list of per-example
-losses), as in PyTorch. The formulas, per example (p a probability, x a score, y a target):
+batch of one. The outputs of a model, `[model(x) for x in X]`, are a Python list, which has no
+backward(); a loss makes one Value of them, which has: `F.mse_loss(outputs, y).backward()`.
+`reduction` is 'mean' (the default), 'sum' or 'none' (the list of per-example losses), as in
+PyTorch. The formulas, per example (p a probability, x a score, y a target):
 
     mse_loss                              (x - y)²
     binary_cross_entropy                  -(y log p + (1 - y) log(1 - p))       y in [0, 1]

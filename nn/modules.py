@@ -309,7 +309,8 @@ def _check_one_point(module: Module, x: object, nin: int) -> None:
         raise TypeError(
             f"{type(module).__name__} takes one point at a time, a list of {nin} numbers; got a "
             f"list of {len(x)} lists (a whole data set?). Call the model once per point: "
-            "[model(x) for x in X]"
+            "[model(x) for x in X], and pass that list to a loss of nn.functional (a list has "
+            "no backward(); the loss does)"
         )
 
 

@@ -114,7 +114,8 @@ def test_a_model_called_on_a_whole_data_set_says_to_call_it_once_per_point(model
     with pytest.raises(
         TypeError,
         match=rf"{name} takes one point at a time, a list of 2 numbers; got a list of 4 lists "
-        r"\(a whole data set\?\)\. Call the model once per point: \[model\(x\) for x in X\]",
+        r"\(a whole data set\?\)\. Call the model once per point: \[model\(x\) for x in X\], "
+        r"and pass that list to a loss",
     ):
         model(X)
     outputs = [model(x) for x in X]  # the fix works
