@@ -4,7 +4,6 @@ gradients, from a real loss, the parameters agree to 1e-12 step after step."""
 import math
 
 import pytest
-import torch
 
 from autograd import Value
 from nn import MLP, optim
@@ -39,6 +38,7 @@ def _loss(model):
 
 @pytest.mark.parametrize("name, kwargs", CASES, ids=[f"{n}-{k}" for n, k in CASES])
 def test_updates_equal_torch_optim_over_several_steps(name, kwargs):
+    torch = pytest.importorskip("torch")
     model = MLP(2, [3, 1], activation="tanh", seed=0)
     params = model.parameters()
     ours = getattr(optim, name)(params, **kwargs)
@@ -115,6 +115,7 @@ SCHEDULES = [
 
 @pytest.mark.parametrize("name, kwargs", SCHEDULES, ids=[n for n, _ in SCHEDULES])
 def test_schedules_match_torch(name, kwargs):
+    torch = pytest.importorskip("torch")
     ours_optimizer = optim.SGD([Value(1.0)], lr=0.3)
     ours = getattr(lr_scheduler, name)(ours_optimizer, **kwargs)
     theirs_optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.3)
@@ -144,6 +145,10 @@ def test_scheduler_arguments_are_checked():
         lr_scheduler.LinearLR(optimizer, start_factor=0.0)
     with pytest.raises(ValueError, match="T_max"):
         lr_scheduler.CosineAnnealingLR(optimizer, T_max=0)
+
+
+def test_a_scheduler_refuses_a_torch_optimizer():
+    torch = pytest.importorskip("torch")
     with pytest.raises(TypeError, match="nn.optim optimizer"):
         lr_scheduler.StepLR(torch.optim.SGD([torch.zeros(1, requires_grad=True)]), 1)
 
@@ -155,6 +160,7 @@ def test_scheduler_arguments_are_checked():
     "max_norm, norm_type", [(0.5, 2.0), (100.0, 2.0), (0.3, 1.0), (0.2, math.inf)]
 )
 def test_clip_grad_norm_matches_torch(max_norm, norm_type):
+    torch = pytest.importorskip("torch")
     grads = [0.3, -1.2, 0.05, 2.0, -0.7]
     params = [Value(0.0) for _ in grads]
     for p, g in zip(params, grads):
