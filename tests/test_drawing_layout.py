@@ -15,6 +15,7 @@ import autograd
 import nn
 from autograd import Value, backward_steps, draw_dot, draw_text, topological_order
 from autograd.drawing import MAX_NODES, draw_frames, save_frames, save_gif
+from autograd.drawing.layout import PAGE_HEIGHT, PAGE_WIDTH
 
 pytest.importorskip("graphviz")
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is missing")
@@ -363,3 +364,29 @@ def test_the_steps_of_a_batch_draw_one_point():
     for frame in frames[:: len(frames) // 4]:
         texts = [t for ts in svg_nodes(frame.pipe(format="svg")).values() for t in ts]
         assert "… 2 more points like this one, left out (points='all' draws them)" in texts
+
+
+def svg_size(svg: bytes) -> tuple[float, float]:
+    """The picture's width and height, in points."""
+    root = ET.fromstring(svg)
+    return tuple(float(root.get(side).removesuffix("pt")) for side in ("width", "height"))
+
+
+@needs_dot
+def test_the_frames_of_a_network_collapsed_by_layers_fit_a_page():
+    model = nn.MLP(2, [4, 4, 1], seed=0)
+    loss = (model([Value(0.5, label="x1"), Value(-1.0, label="x2")]) - 1.0) ** 2
+    steps = list(backward_steps(loss, order="layers"))
+    assert (len(steps), sum(1 for s in steps if not s.contributions)) == (59, 40)
+    frames = draw_frames(steps, collapse=model.layers)
+    assert len(frames) == 19  # the leaves' steps left out
+    sizes = {svg_size(frame.pipe(format="svg")) for frame in frames[::6]}
+    assert len(sizes) == 1  # one layout for the pass
+    ((width, height),) = sizes
+    # 1.8 pages wide at most: shown 900 px wide, 14 pt text is still 10 px tall. (Without
+    # collapse=, the 59 boxes take about 3,900 pt.)
+    assert width <= 1.8 * PAGE_WIDTH and height <= 2 * PAGE_HEIGHT
+    # A box is a card, its grad under its name and data; a long sum on a line of its own.
+    middle = svg_nodes(frames[len(frames) // 2].pipe(format="svg"))
+    cards = [texts for texts in middle.values() if len(texts) >= 3 and texts[0].startswith("#")]
+    assert any(t.startswith("= ") and t.count(" + ") == 2 for texts in cards for t in texts)

@@ -93,9 +93,11 @@ def draw_dot(
     step: a Step of `backward_steps(root)`: the graph as it stood then (also `step.draw()`).
         Colours tell the nodes whose grad is final, the node passing its grad on, and those
         with a sum so far or `grad ?`; its edges read `local × upstream = contribution`; a
-        grad summed from several contributions reads `grad 2 + 2 = 4.0000`; a title says
-        what the step does. Every step of a pass is drawn with one layout: each node at
-        the same place, the picture the same size (this runs `dot` once per pass).
+        box is a card, its name and data over its grad; a grad summed from several
+        contributions reads `grad 2 + 2 = 4.0000` (a longer sum on a line under the grad); a
+        title says what the step does. Every step of a pass is drawn with one layout: each
+        node at the same place, the picture the same size (this runs `dot` once per pass).
+        A network's frames fit a page collapsed: `collapse=model.layers`, or its neurons.
     collapse: modules (or one) to draw as one box each, between their inputs and outputs.
     points: "one" (the default): with collapse=, a graph that calls the modules once per
         point of a batch and joins the calls (the sum of the points' losses) is drawn for its

@@ -22,7 +22,6 @@ from autograd.drawing.names import (
     html_text,
     number,
     plain,
-    table_label,
     text_width,
 )
 from autograd.engine import Value, gradients
@@ -133,17 +132,20 @@ def value_at_step(
     state = step.state(node)
     current = state == "current"
     grad = html_text(grad_at(step, node, state))
+    # A card: name and data on a row, the grad under them (a sum of several contributions
+    # on two lines), so that a box is as wide as its grad, not as its three texts side by side.
     if ahead is None:
-        cells = (html_text(name), f"data {number(node.data)}", grad)
+        colour, width = "", None
         border = f'BORDER="2" COLOR="{PASSING}"' if current else 'BORDER="0"'
-        label = table_label(cells, _table(border, state))
     else:
         colour = f' COLOR="{PASSING if current else "black"}"'
         width = text_width(ahead.widest_grad(node), fontsize) + 16  # and its padding
-        row = cell(html_text(name), None, colour) + cell(f"data {number(node.data)}", None, colour)
-        row += cell(grad, width, colour)
+        if ahead.grad_lines(node) > 1 and "<BR/>" not in grad:  # as many lines in every frame
+            grad += "<BR/>&#160;"
         border = f'BORDER="2" COLOR="{PASSING if current else FILL[state]}"'
-        label = f"<{_table(border, state)}<TR>{row}</TR></TABLE>>"
+    top = cell(html_text(name), None, colour) + cell(f"data {number(node.data)}", None, colour)
+    bottom = cell(grad, width, f' COLSPAN="2"{colour}')
+    label = f"<{_table(border, state)}<TR>{top}</TR><TR>{bottom}</TR></TABLE>>"
     style = {"label": label, "class": state}
     if state == "unreached":
         style["fontcolor"] = MUTED
@@ -163,14 +165,22 @@ def grad_at(step: DrawnStep, node: Value, state: str) -> str:
     return grad_text(step.received(node), step.grad(node), state == "partial")
 
 
+GRAD_LINE = 28  # characters: a longer sum goes on a line of its own, under the grad
+
+
 def grad_text(terms: Sequence[float], total: float | None, partial: bool) -> str:
+    """`grad so far 2.0000`, `grad 3 + 3 = 6.0000`; a long sum under its grad, on a second
+    line (`grad so far 0.3921` over `= 0.1719 + 0.2202 + 0`), to keep the box narrow."""
+    grad = "grad so far" if partial else "grad"
     text = number(total if total is not None else 0.0)
-    if len(terms) > 1:  # a node that feeds several ops: show what was summed
-        shown = [term(t) for t in terms] if len(terms) <= 4 else [term(t) for t in terms[:3]]
-        if len(terms) > 4:
-            shown.append(f"… ({len(terms)} terms)")
-        text = f"{' + '.join(shown)} = {text}"
-    return f"grad so far {text}" if partial else f"grad {text}"
+    if len(terms) < 2:
+        return f"{grad} {text}"
+    # A node that feeds several ops: show what was summed.
+    shown = [term(t) for t in terms] if len(terms) <= 4 else [term(t) for t in terms[:3]]
+    if len(terms) > 4:
+        shown.append(f"… ({len(terms)} terms)")
+    one_line = f"{grad} {' + '.join(shown)} = {text}"
+    return one_line if len(one_line) <= GRAD_LINE else f"{grad} {text}\n= {' + '.join(shown)}"
 
 
 class WholePass:
@@ -187,14 +197,21 @@ class WholePass:
                 self.terms.setdefault(operand, []).append(plain(local) * plain(upstream))
 
     def widest_grad(self, node: Value) -> str:
-        """The widest text node's grad cell shows in the pass (by characters)."""
+        """The widest text node's grad cell shows in the pass (by characters of a line)."""
+        return max(self._grad_texts(node), key=lambda text: max(map(len, text.split("\n"))))
+
+    def grad_lines(self, node: Value) -> int:
+        """How many lines node's grad cell has at most in the pass."""
+        return max(text.count("\n") + 1 for text in self._grad_texts(node))
+
+    def _grad_texts(self, node: Value) -> list[str]:
         terms = self.terms.get(node, [])
         texts = ["grad ?", grad_text(terms, self.grads[node], False)]
         total = 0.0
         for k, amount in enumerate(terms, 1):
-            total += amount  # in the order backward() adds them
+            total += amount  # in the order the pass adds them
             texts.append(grad_text(terms[:k], total, True))
-        return max(texts, key=len)
+        return texts
 
     def carried(self, node: Value, local: Any) -> str:
         """What an edge into node's op carries at node's step: `local × upstream = it`."""
