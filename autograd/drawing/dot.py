@@ -464,7 +464,7 @@ class _Picture:
         if style.get("fillcolor"):
             table = table.replace("<TABLE", f'<TABLE BGCOLOR="{style["fillcolor"]}"')
         if current or self.ahead is not None:  # the same border in every frame
-            edge = PASSING if current else style.get("fillcolor", "white")
+            edge = PASSING if current else style.get("fillcolor", MUTED)  # grey, not white
             table = table.replace('BORDER="0"', f'BORDER="2" COLOR="{edge}"', 1)
         # Built once the direction is known (drawing()): a row of columns from top to bottom,
         # a column of rows from left to right, so that every edge comes straight at its cell.

@@ -10,6 +10,13 @@ Every frame of a pass has one layout (see layout.py): each node at the same plac
 the same size. A leaf's step passes nothing on, and a network has many (its weights, its
 inputs): `skip_leaves=True`, the default, leaves their frames out. The steps are still all
 taken, so after the last frame every `.grad` is what `backward()` leaves.
+
+A network's pass reads best a layer at a time, each layer (or neuron) a box: drawn whole, the
+59 boxes of MLP(2, [4, 4, 1]) on one point are some 3,900 pt wide; collapsed by layers, its 19
+frames are 1,200 pt, readable 900 px wide:
+
+    steps = backward_steps(loss, order="layers")     # a layer at a time, all points together
+    save_frames(steps, "frames", collapse=model.layers)   # or collapse=[every neuron]
 """
 
 from __future__ import annotations

@@ -142,7 +142,10 @@ def value_at_step(
         width = text_width(ahead.widest_grad(node), fontsize) + 16  # and its padding
         if ahead.grad_lines(node) > 1 and "<BR/>" not in grad:  # as many lines in every frame
             grad += "<BR/>&#160;"
-        border = f'BORDER="2" COLOR="{PASSING if current else FILL[state]}"'
+        # The border is drawn over the cells' right and bottom edges: white would open the
+        # box of a node not reached yet, so that one is grey.
+        edge = PASSING if current else MUTED if state == "unreached" else FILL[state]
+        border = f'BORDER="2" COLOR="{edge}"'
     top = cell(html_text(name), None, colour) + cell(f"data {number(node.data)}", None, colour)
     bottom = cell(grad, width, f' COLSPAN="2"{colour}')
     label = f"<{_table(border, state)}<TR>{top}</TR><TR>{bottom}</TR></TABLE>>"
