@@ -177,6 +177,7 @@ def test_in_the_picture_each_linear_edge_ends_on_its_own_cell():
         (1e-6, "grad 1.0000e-06"),
         (-1e-6, "grad -1.0000e-06"),
         (0.0, "grad 0.0000"),
+        (-0.0, "grad 0.0000"),  # not -0.0000
         (0.25, "grad 0.2500"),
         (2e7, "grad 2.0000e+07"),
     ],
@@ -185,7 +186,7 @@ def test_a_tiny_gradient_is_not_drawn_as_zero(grad, shown):
     v = Value(1.0, label="v")
     v.grad = grad
     assert shown in draw_dot(v).source
-    assert shown.split()[1] in draw_text(v)
+    assert f"grad {shown.split()[1]}" in draw_text(v)
 
 
 # --- one layout for every frame -----------------------------------------------------------------

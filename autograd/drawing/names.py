@@ -66,7 +66,7 @@ def number(x: float) -> str:
     # 4 decimals as in micrograd's lecture; past a million an exponent keeps the box narrow,
     # and below 0.001 it keeps the digits: a vanishing 1e-06 must not read 0.0000.
     if x == 0 or 1e-3 <= abs(x) < 1e6 or x != x:  # x != x: nan
-        return f"{x:.4f}"
+        return f"{x + 0.0:.4f}"  # + 0.0: -0.0 (the target -y for y = 0) reads 0.0000
     return f"{x:.4e}"
 
 
