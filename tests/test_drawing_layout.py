@@ -361,7 +361,9 @@ def test_the_steps_of_a_batch_draw_one_point():
     model, loss = batch_of(3)
     steps = list(backward_steps(loss, order="layers"))
     frames = draw_frames(steps, collapse=model.layers)
-    assert len(frames) == 3 * 19 + 2  # every point's ops, the sum and the × 1/3
+    assert len(frames) == 19 + 2  # the ops of the point drawn, the sum and the × 1/3
+    every = draw_frames(backward_steps(loss), collapse=model.layers, points="all")
+    assert len(every) == 3 * 19 + 2
     for frame in frames[:: len(frames) // 4]:
         texts = [t for ts in svg_nodes(frame.pipe(format="svg")).values() for t in ts]
         assert "… 2 more points like this one, left out (points='all' draws them)" in texts
@@ -391,3 +393,12 @@ def test_the_frames_of_a_network_collapsed_by_layers_fit_a_page():
     middle = svg_nodes(frames[len(frames) // 2].pipe(format="svg"))
     cards = [texts for texts in middle.values() if len(texts) >= 3 and texts[0].startswith("#")]
     assert any(t.startswith("= ") and t.count(" + ") == 2 for texts in cards for t in texts)
+
+
+def test_frames_leave_out_the_steps_of_nodes_not_drawn():
+    L = micrograd_examples.lecture_graph()
+    d = next(node for node in topological_order(L) if node.label == "d")
+    (only,) = draw_frames(backward_steps(L), around=d, depth=0, skip_leaves=False)
+    assert "step 3/7: d (grad -2) passes" in only.source  # d alone is drawn: its step
+    kept = draw_frames(backward_steps(L), around=d, depth=1, skip_leaves=False)
+    assert len(kept) == 4  # L, d, e, c; not a, b, f

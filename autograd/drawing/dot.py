@@ -207,6 +207,7 @@ class _Picture:
         }
         self.shown: set[str] | None = None  # None: every vertex
         self.notes: dict[str, str] = {}  # vertex -> a note on what was left out around it
+        self.point: set[Value] | None = None  # one point of a batch: its nodes (and shared)
         self.cut_in: Counter[str] = Counter()  # vertex -> links into it from vertices not shown
         self.cut_out: Counter[str] = Counter()  # vertex -> links from it to vertices not shown
         self.nodes: list[tuple[str, dict[str, str]]] = []
@@ -257,6 +258,7 @@ class _Picture:
         """Keep one point of a batch, and note at the join how many points were left out."""
         if batch is None:
             return
+        self.point = batch.kept
         self.shown = {self.vertex[node] for node in batch.kept}
         points = "point" if batch.left_out == 1 else "points"
         self.notes[self.vertex[batch.join]] = (
@@ -299,6 +301,10 @@ class _Picture:
         drawing = drawing_class()(
             format=format, graph_attr=graph_attr, node_attr=node_attr, edge_attr=edge_attr
         )
+        if self.step is not None:  # the step's node, or the box it is in, is drawn
+            node = self.step.node
+            in_point = self.point is None or node in self.point
+            drawing.shows_step = in_point and self._shows(self.vertex[node])
         if layout is None:
             if self.step is not None:  # a title line and a legend above the graph
                 drawing.graph_attr.update(label=legend(self.step, self.fontsize), labelloc="t")

@@ -41,12 +41,15 @@ PILLOW_HINT = (
 def draw_frames(
     steps: Iterable[DrawnStep], *, skip_leaves: bool = True, **draw_options: Any
 ) -> list[graphviz.Digraph]:
-    """A drawing of each step (draw_dot's options apply), leaving out those of leaves."""
+    """A drawing of each step (draw_dot's options apply), leaving out those of leaves, and
+    those of nodes the picture leaves out (around=, or another point of a batch)."""
     frames = []
     for step in steps:  # every step is taken, drawn or not
         if skip_leaves and not step.contributions:
             continue
-        frames.append(draw_dot(step.root, step=step, **draw_options))
+        frame = draw_dot(step.root, step=step, **draw_options)
+        if frame.shows_step:
+            frames.append(frame)
     return frames
 
 

@@ -44,6 +44,9 @@ def drawing_class() -> type[graphviz.Digraph]:
         # A drawing whose nodes are pinned where an earlier layout put them (the frames of a
         # backward pass, see layout.py) is drawn by `neato -n2`, which keeps every position.
         pinned = False
+        # At a step: False when the step's node is not in the picture (left out by around=,
+        # or with another point of a batch), which draw_frames leaves out.
+        shows_step = True
 
         def pipe(self, *args: Any, **kwargs: Any) -> bytes | str:
             if self.pinned:
