@@ -11,7 +11,6 @@ import contextlib
 import math
 import os
 import threading
-import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,9 +20,6 @@ from typing import Any
 threads_on = 0
 _count_lock = threading.Lock()
 _local = threading.local()  # per thread: .blocks, a list of (block, on), innermost last
-# node -> the user's line that made it, while some thread checks; weak, so that a node that
-# is no longer used is freed inside a long detect_anomaly() block too
-_created_at: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 
@@ -82,8 +78,6 @@ def _count_change(was_inside: bool, now_inside: bool) -> None:
     if was_inside != now_inside:
         with _count_lock:
             threads_on += 1 if now_inside else -1
-            if threads_on == 0:
-                _created_at.clear()
 
 
 def check_forward(op_name: str, operands: tuple, data: float) -> None:
@@ -95,10 +89,12 @@ def check_forward(op_name: str, operands: tuple, data: float) -> None:
 
 
 def remember(node: Any) -> None:
-    _created_at[node] = _user_line()
+    # On the node itself, not in a table here: a node no longer used is freed as usual.
+    node._created_at = _user_line()
 
 
 def check_backward(node: Any, upstream: float, local_derivatives: tuple) -> None:
+    created_at = getattr(node, "_created_at", "a place before detect_anomaly")
     for i, (operand, local) in enumerate(zip(node._prev, local_derivatives)):
         contribution = _number(local) * _number(upstream)  # numbers: no new node to check
         if not math.isfinite(contribution):
@@ -106,7 +102,7 @@ def check_backward(node: Any, upstream: float, local_derivatives: tuple) -> None
                 f"backward through {node._op} gave {contribution} for operand {i}, "
                 f"{_describe((operand,))}: local derivative {_number(local)} times upstream "
                 f"gradient {_number(upstream)}; the {node._op} node takes {_describe(node._prev)}"
-                f" and was created at {_created_at.get(node, 'a place before detect_anomaly')}"
+                f" and was created at {created_at}"
             )
 
 

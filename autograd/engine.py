@@ -24,11 +24,11 @@ from autograd.ops import OPS
 class Value:
     """A scalar node of a computational graph."""
 
-    # The fields every node has, in slots (small and quick); `__dict__` takes the attributes
-    # a user's code adds (`p.m = 0.0` in a hand-written Adam), made only when one is set;
-    # `__weakref__` lets detect_anomaly remember nodes without keeping them alive.
+    # The fields every node has, in slots (small and quick). `_created_at` is set only inside
+    # detect_anomaly (the user's line that made the node); `__dict__` takes the attributes a
+    # user's code adds (`p.m = 0.0` in a hand-written Adam), made only when one is set.
     __slots__ = ("data", "grad", "_label", "_op", "_prev", "_local", "_arg")
-    __slots__ += ("__dict__", "__weakref__")
+    __slots__ += ("_created_at", "__dict__")
     __array_ufunc__ = None  # lets `numpy.float64(2) * v` fall through to Value.__rmul__
 
     def __init__(self, data: Real, label: str = "") -> None:
@@ -358,7 +358,7 @@ def _apply(
         return result
     # The new node is made without Value.__init__, which checks what a user passes: here
     # every field is known to be right, and this line runs for every op of every step.
-    node = object.__new__(Value)
+    node = _new_node(Value)
     node.data = data
     node.grad = 0.0
     node._label = ""
@@ -369,6 +369,9 @@ def _apply(
     if checking:
         anomaly.remember(node)
     return node
+
+
+_new_node = object.__new__  # one name to look up, not `object` then its `__new__`
 
 
 def _divisor(divisor: Any) -> Any:
