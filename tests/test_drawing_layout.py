@@ -343,6 +343,16 @@ def test_a_batch_collapsed_by_layers_draws_one_point_and_says_how_many_were_left
         draw_dot(loss, collapse=model.layers, points="first")
 
 
+def test_a_batch_with_a_penalty_on_the_weights_still_draws_one_point():
+    model, loss = batch_of(25)
+    total = loss + 1e-3 * autograd.sum([p * p for p in model.parameters()])  # weight decay
+    source = draw_dot(total, collapse=model).source  # the penalty's p * p are the model's too
+    assert "… 24 more points like this one, left out" in source
+    # One point (2 inputs, its output, target, error, square), the sum, 1/25, the mean; the
+    # penalty out of the model's box, 1e-3, its product, the total.
+    assert source.count("data ") == 6 + 3 + 4
+
+
 def test_one_point_is_drawn_whole_whatever_is_collapsed():
     """Modules that are parts of one call (neurons of a layer, each an operand of the next
     layer) are not a batch: nothing is left out."""

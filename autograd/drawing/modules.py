@@ -140,52 +140,70 @@ class Batch:
     left_out: int  # how many other calls (points) are not drawn
 
 
-_SHARED = -1  # a node behind several calls, or above the join: kept
+_ABOVE = -2  # a node not behind the join (the root, a term added to the batch's loss): kept
+_SHARED = -1  # a node behind two calls, or behind one and used from above: kept
+_TRIES = 4  # joins tried, nearest the root first: a batch's is one of the first
 
 
 def one_call(order: list[Value], boxes: list[Box]) -> Batch | None:
     """The batch in this graph, if it is one: a node (the join) with several operands, each
-    computed by its own call of the modules (the nodes of a call, a module's ops, belong to no
-    other; only the parameters are shared). None for the graph of one point.
-
-    Which call a node belongs to is handed down from the join to the operands, in backward
-    order (every node after all of its users): a node used by two calls, or from above the
-    join, is shared. One pass, no recursion.
+    computed by its own call of the modules on a point. A call owns the modules' ops behind
+    its operand, which no other call shares (only the parameters are), uses every parameter,
+    and has as many ops as every other call. None for the graph of one point.
     """
     computed = {node for box in boxes for node in (*box.hidden, *box.outputs) if node._op}
-    if not computed:
-        return None
+    parameters = {node for box in boxes for node in box.hidden if not node._op}
     reaches: set[Value] = set()  # the nodes with a module's op behind them (or one themselves)
     for node in order:  # operands first
         if node in computed or any(x in reaches for x in node._prev):
             reaches.add(node)
     backward = order[::-1]
-    join = next(
-        (n for n in backward if sum(x in reaches for x in dict.fromkeys(n._prev)) >= 2), None
+    joins = (
+        node
+        for node in backward  # a batch's calls meet outside the modules, near the root
+        if node not in computed and sum(x in reaches for x in dict.fromkeys(node._prev)) >= 2
     )
-    if join is None:
-        return None
+    for _, join in zip(range(_TRIES), joins):
+        batch = _calls_at(join, backward, computed, parameters)
+        if batch is not None:
+            return batch
+    return None
+
+
+def _calls_at(
+    join: Value, backward: list[Value], computed: set[Value], parameters: set[Value]
+) -> Batch | None:
+    """The batch whose calls meet at `join`, or None when its operands are not such calls.
+
+    Which call a node belongs to is handed down from the join's operands (operand k starts
+    call k) to theirs, in backward order (every node after all of its users, so that a node's
+    owner is known by its turn): a node met from two calls, or from a call and from above the
+    join, is shared. One walk, no recursion.
+    """
     owner: dict[Value, int] = {}
     for node in backward:  # every node's users come before it: its owner is known by now
-        mine = owner.setdefault(node, _SHARED)
-        if node is join:  # operand k starts call k
+        mine = owner.setdefault(node, _ABOVE)
+        if node is join:
             handed = list(enumerate(dict.fromkeys(node._prev)))
         else:
             handed = [(mine, operand) for operand in node._prev]
         for call, operand in handed:
             if owner.setdefault(operand, call) != call:
                 owner[operand] = _SHARED  # met from two calls
-    calling = sorted({owner[node] for node in computed})
-    if _SHARED in calling or len(calling) < 2:
-        return None  # the modules' ops are shared by the operands: one point, not a batch
-    # Each call is the whole of the modules on one point: it uses every parameter. (The
-    # neurons of one layer, each one operand of the next, are parts of one call.)
-    parameters = {node for box in boxes for node in box.hidden if not node._op}
-    used: dict[int, set[Value]] = {call: set() for call in calling}
+    ops: dict[int, list[Value]] = {}
     for node in computed:
-        used[owner[node]].update(x for x in node._prev if x in parameters)
-    if any(used[call] != parameters for call in calling):
+        ops.setdefault(owner[node], []).append(node)
+    ops.pop(_ABOVE, None)  # the modules' ops outside the batch (a penalty on the weights)
+    if _SHARED in ops or len(ops) < 2:
+        return None  # the modules' ops are shared by the operands: one point, not a batch
+    # Each call is the whole of the modules on one point: it uses every parameter, and has as
+    # many ops as the others. (The neurons of one layer, each an operand of the next layer,
+    # are parts of one call.)
+    if len({len(nodes) for nodes in ops.values()}) > 1:
         return None
-    left_out = set(calling[1:])
-    kept = {node for node in order if owner[node] not in left_out}
+    for nodes in ops.values():
+        if {x for node in nodes for x in node._prev if x in parameters} != parameters:
+            return None
+    left_out = set(sorted(ops)[1:])
+    kept = {node for node in backward if owner[node] not in left_out}
     return Batch(join, kept, len(left_out))
