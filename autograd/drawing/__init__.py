@@ -10,7 +10,8 @@ The files, each importing only those above it in this list:
 
     names.py             node names, number formats, text made safe for a label
     text.py              draw_text
-    modules.py           which nodes a module computed, for draw_dot(collapse=)
+    modules.py           which nodes a module computed, for draw_dot(collapse=), and the
+                         nodes of one point of a batch
     steps.py             what a drawing reads from a step of backward_steps, and its colours
     graphviz_backend.py  the lazy import of graphviz, the hint when `dot` is missing, and
                          render("graph.png") writing graph.png
