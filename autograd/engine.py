@@ -241,18 +241,15 @@ def backward_pass(
     `backward_steps()` and `grad()`.
 
     `grads` comes in holding each output's gradient (1.0 for a loss) and is filled in as
-    the pass goes: every node of the graph starts at `start`, and each node, in
-    backward_order(), passes its gradient on to its operands, `grads[operand] += local *
-    upstream`, then is yielded. No `.grad` is written: the caller decides what to do with
+    the pass goes: each node, in backward_order(), passes its gradient on to its operands,
+    `grads[operand] += local * upstream` (an operand enters `grads` at `start` plus its first
+    contribution), then is yielded. No `.grad` is written: the caller decides what to do with
     the sums (backward() adds them to `.grad` at the end; grad() returns them).
 
     `local_derivatives(node)` gives a node's local derivatives: by default the numbers its
     op stored at forward time (`node._local`); grad(create_graph=True) builds them as Values.
     """
     order = backward_order(*grads)
-    seeds = dict(grads)
-    grads.update(dict.fromkeys(order, start))
-    grads.update(seeds)  # the outputs keep their seeds
     checking = anomaly.checking()
     for node in order:
         upstream = grads[node]  # complete: every user of node has passed its share on
@@ -261,7 +258,8 @@ def backward_pass(
             anomaly.check_backward(node, upstream, locals_)
         unit = upstream == 1.0  # local × 1 is local: skip it, and no `× 1` node in grad()'s graphs
         for operand, local in zip(node._prev, locals_):
-            grads[operand] += local if unit else local * upstream
+            contribution = local if unit else local * upstream
+            grads[operand] = grads.get(operand, start) + contribution
         yield node
 
 
