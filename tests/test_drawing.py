@@ -12,8 +12,7 @@ from pathlib import Path
 
 import micrograd_examples
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from strategies import given, settings, st
 
 import autograd
 import nn

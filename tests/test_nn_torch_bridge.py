@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-import torch
+from strategies import requires_torch, torch
 
 import nn
 from nn import MLP, Layer, Neuron
@@ -22,6 +22,7 @@ def _same_outputs(model, net):
         assert all(math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) for a, b in zip(ours, theirs))
 
 
+@requires_torch
 @pytest.mark.parametrize(
     "model",
     [
@@ -41,6 +42,7 @@ def test_to_torch_computes_the_same_function(model):
     _same_outputs(model, net)
 
 
+@requires_torch
 def test_to_torch_lays_out_linear_and_activation_modules():
     net = nn.to_torch(MLP(3, [5, 1], activation="tanh"))
     assert [type(m).__name__ for m in net] == ["Linear", "Tanh", "Linear"]
@@ -53,6 +55,7 @@ def test_to_torch_lays_out_linear_and_activation_modules():
     assert model.layers[0].neurons[1].b.data == 0.0
 
 
+@requires_torch
 def test_from_torch_reads_a_torch_network_and_round_trips():
     torch.manual_seed(0)
     net = torch.nn.Sequential(
@@ -67,29 +70,31 @@ def test_from_torch_reads_a_torch_network_and_round_trips():
     assert nn.from_torch(torch.nn.Linear(3, 1)).nouts == [1]
 
 
-@pytest.mark.parametrize(
-    "net, message",
-    [
-        (torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.GELU()), "layer 1 \\(GELU\\(.*\\)\\)"),
-        (torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Linear(2, 3)), "layer 0"),
-        (torch.nn.Sequential(torch.nn.Linear(2, 3, bias=False)), "without bias"),
-        (torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(4, 1)), "takes 4 inputs"),
-        (
-            torch.nn.Sequential(
-                torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 3), torch.nn.Tanh(),
-                torch.nn.Linear(3, 1),
-            ),
-            "one hidden activation",
+# Each network is made by the test (nn_ is torch.nn), so that this file loads without torch.
+REFUSED = [
+    (lambda nn_: nn_.Sequential(nn_.Linear(2, 3), nn_.GELU()), "layer 1 \\(GELU\\(.*\\)\\)"),
+    (lambda nn_: nn_.Sequential(nn_.ReLU(), nn_.Linear(2, 3)), "layer 0"),
+    (lambda nn_: nn_.Sequential(nn_.Linear(2, 3, bias=False)), "without bias"),
+    (lambda nn_: nn_.Sequential(nn_.Linear(2, 3), nn_.Linear(4, 1)), "takes 4 inputs"),
+    (
+        lambda nn_: nn_.Sequential(
+            nn_.Linear(2, 3), nn_.ReLU(), nn_.Linear(3, 3), nn_.Tanh(), nn_.Linear(3, 1)
         ),
-        (torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.LeakyReLU(0.2)), "slope 0.01"),
-        (torch.nn.Sequential(), "no Linear"),
-    ],
-)  # fmt: skip
-def test_from_torch_refuses_what_an_mlp_cannot_be(net, message):
+        "one hidden activation",
+    ),
+    (lambda nn_: nn_.Sequential(nn_.Linear(2, 1), nn_.LeakyReLU(0.2)), "slope 0.01"),
+    (lambda nn_: nn_.Sequential(), "no Linear"),
+]
+
+
+@requires_torch
+@pytest.mark.parametrize("make, message", REFUSED, ids=[message for _, message in REFUSED])
+def test_from_torch_refuses_what_an_mlp_cannot_be(make, message):
     with pytest.raises(ValueError, match=message):
-        nn.from_torch(net)
+        nn.from_torch(make(torch.nn))
 
 
+@requires_torch
 def test_bridge_type_errors():
     with pytest.raises(TypeError, match="torch.nn.Sequential"):
         nn.from_torch(torch.nn.ReLU())
