@@ -112,4 +112,4 @@ $(COURSE_VENV)/.course: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) dist build out .pytest_cache .hypothesis .ruff_cache *.egg-info
+	rm -rf $(VENV) $(COURSE_VENV) dist build out .pytest_cache .hypothesis .ruff_cache *.egg-info
