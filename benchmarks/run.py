@@ -106,7 +106,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--rounds", type=int, help="rounds of each workload (default 5; --quick 3)")
     add("--sizes", type=_sizes, help="graph sizes N (default 100,1e3,1e4,1e5,1e6)")
     add("--timeout", type=float, help="seconds one measurement may take (default 30; --quick 20)")
-    add("--steps", type=int, help="timed moons steps per round, after one untimed (default 2)")
+    add("--steps", type=int, help="timed moons steps per round, after two untimed (default 2)")
     add("--memory-size", type=_size, help="nodes in the memory workload (default 1e5)")
     add("--ops-size", type=_size, help="nodes per op in the ops workload (default 1e4)")
     add("--repeats", type=int, help="ops: the best of this many, per round (default 3)")
