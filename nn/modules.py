@@ -167,8 +167,8 @@ class Neuron(Module):
         return self.activation != "linear"
 
     def __call__(self, x: Sequence[Value | Real]) -> Value:
-        _check_one_point(self, x, len(self.w))
-        if len(x) != len(self.w):
+        if len(x) != len(self.w):  # checked only here: this line runs for every neuron's call
+            _check_one_point(self, x, len(self.w))
             raise ValueError(f"{self!r} takes {len(self.w)} inputs; got {len(x)}")
         # b + w1*x1 + ... + wn*xn, added in micrograd's order, as one node whose edges carry
         # the local derivatives x_i (to w_i), w_i (to x_i) and 1 (to b).
@@ -305,7 +305,7 @@ class MLP(Module):
 def _check_one_point(module: Module, x: object, nin: int) -> None:
     """A model is called on one point, a list of numbers; a list of points (a whole data set)
     would otherwise fail deep inside as "Value() takes a real number"."""
-    if isinstance(x, (list, tuple)) and x and all(isinstance(xi, (list, tuple)) for xi in x):
+    if isinstance(x, (list, tuple)) and x and isinstance(x[0], (list, tuple)):
         raise TypeError(
             f"{type(module).__name__} takes one point at a time, a list of {nin} numbers; got a "
             f"list of {len(x)} lists (a whole data set?). Call the model once per point: "
