@@ -167,12 +167,18 @@ class Neuron(Module):
         return self.activation != "linear"
 
     def __call__(self, x: Sequence[Value | Real]) -> Value:
-        if len(x) != len(self.w):  # checked only here: this line runs for every neuron's call
+        # A whole data set passed as one point is looked for only once the call has failed:
+        # this method runs for every neuron of every point.
+        if len(x) != len(self.w):
             _check_one_point(self, x, len(self.w))
             raise ValueError(f"{self!r} takes {len(self.w)} inputs; got {len(x)}")
         # b + w1*x1 + ... + wn*xn, added in micrograd's order, as one node whose edges carry
         # the local derivatives x_i (to w_i), w_i (to x_i) and 1 (to b).
-        act = autograd.linear(x, self.w, self.b)
+        try:
+            act = autograd.linear(x, self.w, self.b)
+        except TypeError:  # as many points as inputs: linear() met a point where a number goes
+            _check_one_point(self, x, len(self.w))
+            raise
         apply = ACTIVATIONS[self.activation]
         return apply(act) if apply else act
 
