@@ -192,6 +192,10 @@ def measure_ops(engine: ModuleType, size: int, seed: int, repeats: int) -> Itera
     c = engine.leaf(0.7)
 
     def timed(call: Any) -> tuple[float, float]:
+        # Each op starts with no garbage left by the one before: micrograd's nodes are cycles,
+        # freed only by the collector, and whichever op happened to be timed when it ran
+        # would pay for another's graph. Collections that the op's own work triggers stay in.
+        gc.collect()
         xs = [engine.leaf(v) for v in values]
         start = time.perf_counter()
         outs = [call(x, c) for x in xs]

@@ -1,11 +1,13 @@
 """micrograd 0.1.0 from PyPI, as its README and demo notebook use it.
 
 `make bench` installs it into build/bench-deps, apart from .venv, and puts that folder on the
-worker's path. It has +, *, ** (by a number) and relu; -x is x * -1, two nodes.
+worker's path. It has +, *, ** (by a number) and relu; -x is x * -1, two nodes. For tanh, the
+per-op table uses the lecture's Value.tanh, written here on the package's Value.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from importlib import metadata
 
@@ -61,10 +63,25 @@ def gradients(graph: Graph) -> tuple[float, list[float]]:
 
 leaf = Value
 
+
+def lecture_tanh(x: Value) -> Value:
+    """tanh as the micrograd lecture adds it to Value (the PyPI package has none): the output
+    from the formula, and a closure that passes (1 - t**2) * out.grad back."""
+    t = (math.exp(2 * x.data) - 1) / (math.exp(2 * x.data) + 1)
+    out = Value(t, (x,), "tanh")
+
+    def _backward():
+        x.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
 OP_CALLS: dict[str, Callable[[Value, Value], Value]] = {
     "+": lambda x, c: x + c,
     "*": lambda x, c: x * c,
     "neg": lambda x, c: -x,
     "**": lambda x, c: x**3,
     "relu": lambda x, c: x.relu(),
+    "tanh": lambda x, c: lecture_tanh(x),
 }
