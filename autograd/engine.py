@@ -236,6 +236,7 @@ def backward_pass(
     grads: dict[Value, Any],
     local_derivatives: Callable[[Value], tuple] | None = None,
     start: Any = 0.0,
+    order: Sequence[Value] | None = None,
 ) -> Iterator[Value]:
     """The chain rule over a graph, one node at a time: the one loop behind `backward()`,
     `backward_steps()` and `grad()`.
@@ -248,8 +249,13 @@ def backward_pass(
 
     `local_derivatives(node)` gives a node's local derivatives: by default the numbers its
     op stored at forward time (`node._local`); grad(create_graph=True) builds them as Values.
+
+    `order` is the order of the visits: backward_order() of the outputs by default. Any order
+    in which every node comes after all of its users gives the same sums (backward_steps
+    steps a network a layer at a time so).
     """
-    order = backward_order(*grads)
+    if order is None:
+        order = backward_order(*grads)
     checking = anomaly.checking()
     for node in order:
         upstream = grads[node]  # complete: every user of node has passed its share on

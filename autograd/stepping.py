@@ -66,9 +66,11 @@ class BackwardPass:
 
     def __init__(self, root: Value, order: str = "backward") -> None:
         self.root = root
+        topological = topological_order(root)
+        self.names = node_names(topological)  # as draw_text names them: label, or `#i`
         # The steps' order: root first, every node after all of its users.
-        self.order = backward_order(root) if order == "backward" else layer_order(root)
-        self.names = node_names(topological_order(root))  # as draw_text names them: label, `#i`
+        backward = topological[::-1]
+        self.order = backward if order == "backward" else _by_layer(backward)
         self.step_of = {node: i for i, node in enumerate(self.order)}
         self.received: dict[Value, list[Received]] = {}  # node -> what reached it, in order
 
@@ -228,8 +230,12 @@ def layer_order(root: Value) -> list[Value]:
     In a layer, the leaves come first (the weights whose users were the layer before), then
     the ops, each group in backward()'s order.
     """
-    order = backward_order(root)
-    layer = {root: 0}
+    return _by_layer(backward_order(root))
+
+
+def _by_layer(order: list[Value]) -> list[Value]:
+    """layer_order, from the graph's backward order (the root first)."""
+    layer = {order[0]: 0}
     for node in order:  # every node's users come before it: its layer is known by now
         for operand in node._prev:
             layer[operand] = max(layer.get(operand, 0), layer[node] + 1)
@@ -242,16 +248,8 @@ def _steps(root: Value, order: str) -> Iterator[Step]:
     visits = backward_pass_record.order
     earlier = {node: node.grad for node in visits}
     root.grad = earlier[root] + 1.0
-    # Filled in by the pass that backward() runs, one node at a time. The pass visits its
-    # outputs' graph in backward_order(*outputs); to step in another order, every node is
-    # made an output, seeded with 0 (as any node starts), listed operands first: the order
-    # is then exactly `visits`, and the sums are the pass's own.
-    grads: dict[Value, float] = {root: 1.0}
-    if order != "backward":
-        grads = dict.fromkeys(reversed(visits), 0.0)
-        grads[root] = 1.0
-    for index, node in enumerate(backward_pass(grads)):
-        assert node is visits[index], "backward_pass visited the graph in another order"
+    grads = {root: 1.0}  # filled in by the pass that backward() runs, one node at a time
+    for index, node in enumerate(backward_pass(grads, order=visits)):
         upstream = grads[node]
         contributions = []
         for operand, local in zip(node._prev, node._local):

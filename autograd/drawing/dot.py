@@ -120,12 +120,12 @@ def draw_dot(
     order = topological_order(root)
     if step is not None:
         check_step(step, root)
-    boxes = module_boxes(collapse, order, root)
     if points not in ("one", "all"):
         raise ValueError(
             f"points is 'one' (draw one point of a batch, and say how many were left out) or"
             f" 'all'; got {points!r}"
         )
+    boxes = module_boxes(collapse, order, root)
     picture = _Picture(order, boxes, step, FONTSIZE * scale)
     if boxes and points == "one":
         picture.keep_one_point(one_call(order, boxes))
