@@ -82,7 +82,7 @@ TARGETS: dict[str, list[Target]] = {  # by engine, checked for each of our engin
         Target("memory: bytes/node (tracemalloc, chain)", "memory", goal=300.0, at_least=False),
         *(_per_op(op) for op in ("+", "*", "relu", "tanh", "**")),
         Target(  # micrograd as shipped stops at N=1e3; raised, its recursion limit reaches 1e5
-            "chain of 1e5 ops, times faster than micrograd (deep)",
+            "chain of 1e5 ops, times faster than micrograd, deep",
             "chain",
             "micrograd_deep",
             2.5,
@@ -225,16 +225,7 @@ def _target_value(summary: dict[str, Any], engine: str, target: Target) -> float
         return _op_ratio(summary["ops"].get(metric, {}), engine, target.against)
     if workload in ("chain", "products") and target.size is None:
         return summary["slopes"][workload].get(engine)
-    row = next(
-        (
-            row
-            for row in summary["rows"]
-            if row["workload"] == workload
-            and (not metric or row.get("metric") == metric)
-            and (target.size is None or row["size"] == target.size)
-        ),
-        None,
-    )
+    row = _find_row(summary, workload, metric or None, target.size)
     if row is None:
         return None
     ours = row["cells"][engine].get("median")
@@ -246,6 +237,18 @@ def _target_value(summary: dict[str, Any], engine: str, target: Target) -> float
     if theirs is None:
         return None
     return ours / theirs if target.slower else theirs / ours
+
+
+def _find_row(
+    summary: dict[str, Any], workload: str, metric: str | None, size: int | None
+) -> dict[str, Any] | None:
+    """The first row of `workload` (with that metric, at that size, where given)."""
+    for row in summary["rows"]:
+        if row["workload"] != workload or metric not in (None, row["metric"]):
+            continue
+        if size is None or row["size"] == size:
+            return row
+    return None
 
 
 def _op_ratio(entry: dict[str, Any], engine: str, against: str | None) -> float | None:
@@ -300,19 +303,7 @@ README_ROWS = [
 def render_readme(summary: dict[str, Any], engines: list[EngineSpec]) -> str:
     """The README's two tables: a few workloads by engine (medians, and N× over chainrule
     eager's), then the targets."""
-    rows = []
-    for _, workload, metric, size in README_ROWS:
-        rows.append(
-            next(
-                (
-                    row
-                    for row in summary["rows"]
-                    if (row["workload"], row["metric"]) == (workload, metric)
-                    and (size is None or row["size"] == size)
-                ),
-                None,
-            )
-        )
+    rows = [_find_row(summary, *where) for _, *where in README_ROWS]
     body = []
     for engine in engines:
         cells = []
