@@ -21,7 +21,7 @@ threads_on = 0
 _count_lock = threading.Lock()
 _local = threading.local()  # per thread: .blocks, a list of (block, on), innermost last
 
-_PACKAGE = os.path.dirname(os.path.realpath(__file__))
+_PACKAGE = os.path.dirname(os.path.realpath(__file__)) + os.sep  # the sep: not autograd_x.py
 
 
 class AnomalyError(RuntimeError):

@@ -241,3 +241,12 @@ def test_a_node_made_inside_the_context_is_not_checked_after_it():
 
 def test_anomaly_error_is_a_runtime_error():
     assert issubclass(AnomalyError, RuntimeError)
+
+
+def test_a_file_beside_the_package_whose_name_starts_like_it_is_the_users():
+    # autograd/ lives at .../autograd; a user's .../autograd_notes.py is not inside it.
+    beside = autograd.anomaly._PACKAGE.rstrip("/\\") + "_notes.py"
+    code = compile("a * b\n", beside, "exec")
+    with detect_anomaly(), pytest.raises(AnomalyError) as info:
+        exec(code, {"a": Value(0.0, label="a"), "b": Value(INF, label="b")})
+    assert f"{beside}:1" in str(info.value)
