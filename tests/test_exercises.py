@@ -238,6 +238,23 @@ def test_ops_py_form_is_accepted_and_a_value_is_refused():
     assert as_value.status == WRONG and "return its number, .data" in as_value.message
 
 
+def test_a_power_rule_that_divides_by_x_is_wrong_at_0():
+    # n·out/x is n·xⁿ⁻¹ wherever x ≠ 0: only x = 0 tells it from the rule.
+    by_out = check("power_derivative", lambda out, x, n: n * out / x)
+    assert by_out.status == WRONG and "wrong at x = 0, n = 2:" in by_out.message
+    assert "ZeroDivisionError" in by_out.message and "out / x fails at x = 0" in by_out.message
+    no_zero_case = check("power_derivative", lambda out, x, n: n * x ** (n - 1))
+    assert no_zero_case.status == WRONG and "wrong at x = 0, n = 0:" in no_zero_case.message
+
+    # A known mistake that cannot be computed at x = 0 (x ** (n - 1) is 0.0 ** -1) is skipped:
+    # the answer is still reported, not "could not be used".
+    def zero_only_wrong(out, x, n):
+        return 1.0 if x == 0.0 and n == 0.0 else ANSWER["power_derivative"](out, x, n)
+
+    one = check("power_derivative", zero_only_wrong)
+    assert one.status == WRONG and "returned 1, expected 0" in one.message, one.message
+
+
 def test_backward_by_hand_partly_done_and_misnamed():
     half = {**ANSWER["backward_by_hand"], "b": ..., "a": ...}
     assert check("backward_by_hand", half).message.endswith("fill in the grads of b, a (still ...)")
