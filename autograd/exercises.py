@@ -21,7 +21,7 @@ an update step (nn is imported by those two checkers only, when they run).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from numbers import Real
 from typing import Any
@@ -147,15 +147,22 @@ def _number(name: str, got: Any, where: str, call: str, hint: str) -> float:
     return float(got)
 
 
+def _items(name: str, got: Any, size: int, unit: str, what: str, where: str, hint: str) -> list:
+    """A returned list (a tuple, an array) of `size` items, each a `unit`; `what` says the whole.
+    A set or a dict is refused: its order is not the neurons' (or steps') order."""
+    if isinstance(got, (str, bytes, Set, Mapping)) or not hasattr(got, "__len__"):
+        found = f"{type(got).__name__} {got!r}"
+        raise _wrong(name, where, f"{name} returned {found}; return {what}", hint)
+    if len(got) != size:
+        found = f"{len(got)} {unit}{'s' if len(got) != 1 else ''}"
+        raise _wrong(name, where, f"{name} returned {found}, expected {what}", hint)
+    return list(got)
+
+
 def _numbers(name: str, got: Any, size: int, where: str, what: str, hint: str) -> list[float]:
     """A returned list of `size` numbers (of `what`), as floats."""
-    if isinstance(got, (str, bytes)) or not hasattr(got, "__len__"):
-        found = f"{type(got).__name__} {got!r}"
-        raise _wrong(name, where, f"{name} returned {found}; return a list of {what}", hint)
-    if len(got) != size:
-        found = f"{len(got)} number{'s' if len(got) != 1 else ''}"
-        raise _wrong(name, where, f"{name} returned {found}, expected {size}: {what}", hint)
-    return [_number(name, x, where, name, hint) for x in got]
+    items = _items(name, got, size, "number", f"{size} numbers: {what}", where, hint)
+    return [_number(name, x, where, name, hint) for x in items]
 
 
 def _close(got: float, expected: float, tolerance: float = 1e-9) -> bool:
@@ -637,12 +644,8 @@ def check_weight_grads(weight_grads: Any) -> Result:
 def _numbers_rows(name: str, got: Any, n_rows: int, n_cols: int, where: str, hint: str):
     """A returned list of n_rows rows of n_cols numbers, as floats."""
     shape = f"{n_rows} rows (one per neuron) of {n_cols} numbers (one per input)"
-    if isinstance(got, (str, bytes)) or not hasattr(got, "__len__"):
-        found = f"{type(got).__name__} {got!r}"
-        raise _wrong(name, where, f"{name} returned {found}; return {shape}", hint)
-    if len(got) != n_rows:
-        raise _wrong(name, where, f"{name} returned {len(got)} rows, expected {shape}", hint)
-    return [_numbers(name, row, n_cols, where, shape, hint) for row in got]
+    rows = _items(name, got, n_rows, "row", shape, where, hint)
+    return [_numbers(name, row, n_cols, where, "a row, one per input", hint) for row in rows]
 
 
 # ---------------------------------------------------------------------------------------
@@ -682,13 +685,6 @@ def _check_steps(name, answer, expected, state, step, hint, mistakes) -> Result:
     )
 
 
-def _returned(name, got, n, names, where, hint) -> list[float]:
-    if not isinstance(got, (tuple, list)) or len(got) != n:
-        what = f"{name} returned {got!r}; return {n} numbers, ({names})"
-        raise _wrong(name, where, what, hint)
-    return [_number(name, x, where, name, hint) for x in got]
-
-
 SGD_SETTINGS = dict(lr=0.1, momentum=0.9)
 
 
@@ -712,7 +708,7 @@ def check_sgd_momentum_step(sgd_momentum_step: Any) -> Result:
 
     def step(answer, p, g, buf, t, where, first):
         got = _call(name, answer, (p, g, buf, lr, mu), where, hint, first)
-        return _returned(name, got, 2, "p, buf", where, hint)
+        return _numbers(name, got, 2, where, "(p, buf)", hint)
 
     mistakes = [
         (_sgd_trajectory(lambda p, g, b: (p - lr * g, b)), "That is plain SGD: use the buffer."),
@@ -765,7 +761,7 @@ def check_adam_step(adam_step: Any) -> Result:
     def step(answer, p, g, state, t, where, first):
         m, v = state
         got = _call(name, answer, (p, g, m, v, t, lr, b1, b2, eps), where, hint, first)
-        p, m, v = _returned(name, got, 3, "p, m, v", where, hint)
+        p, m, v = _numbers(name, got, 3, where, "(p, m, v)", hint)
         return p, (m, v)
 
     mistakes = [

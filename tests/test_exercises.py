@@ -255,6 +255,16 @@ def test_a_power_rule_that_divides_by_x_is_wrong_at_0():
     assert one.status == WRONG and "returned 1, expected 0" in one.message, one.message
 
 
+def test_a_set_is_refused_and_any_sequence_of_numbers_is_taken():
+    from array import array
+
+    output_delta, sgd = ANSWER["output_delta"], ANSWER["sgd_momentum_step"]
+    as_set = check("output_delta", lambda grad_a, a: set(output_delta(grad_a, a)))
+    assert as_set.status == WRONG and "returned set {" in as_set.message  # it has no order
+    as_array = check("sgd_momentum_step", lambda *args: array("d", sgd(*args)))
+    assert as_array.status == RIGHT, as_array.message
+
+
 def test_backward_by_hand_partly_done_and_misnamed():
     half = {**ANSWER["backward_by_hand"], "b": ..., "a": ...}
     assert check("backward_by_hand", half).message.endswith("fill in the grads of b, a (still ...)")
