@@ -265,6 +265,17 @@ def test_a_set_is_refused_and_any_sequence_of_numbers_is_taken():
     assert as_array.status == RIGHT, as_array.message
 
 
+def test_every_known_mistake_can_be_told_from_the_answer():
+    # A mistake the checker names must give a number it can tell from the right one at some
+    # input, or its diagnosis is dead code (as eps under Adam's square root was: p moved by
+    # 3e-10, below the 1e-9 the checker tells apart).
+    for rule in (exercises.TANH, exercises.SIGMOID, exercises.POWER, exercises.SOFTPLUS):
+        for mistake, said in rule.mistakes:
+            right = [exercises._engine_derivative(rule, xs) for xs in rule.points]
+            inputs = [(rule.value(*xs), *xs) for xs in rule.points]
+            assert not all(map(exercises._gives, [mistake] * len(right), inputs, right)), said
+
+
 def test_backward_by_hand_partly_done_and_misnamed():
     half = {**ANSWER["backward_by_hand"], "b": ..., "a": ...}
     assert check("backward_by_hand", half).message.endswith("fill in the grads of b, a (still ...)")
