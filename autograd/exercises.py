@@ -655,99 +655,116 @@ GRADIENTS = (0.5, -1.2, 0.3, 2.0, -0.7)  # the gradient at each step, fixed in a
 START = 1.0
 
 
-def _reference(make: Callable[[list[Value]], Any]) -> list[float]:
-    """The parameter after each step of nn.optim's optimiser, fed the fixed gradients."""
+def _reference(make: Callable[[list[Value]], Any], state: Sequence[str]) -> list[list[float]]:
+    """After each step of nn.optim's optimiser, fed the fixed gradients: the parameter, then
+    the entries `state` of what the optimiser keeps for it (optimizer.state[p])."""
     p = Value(START)
     optimizer = make([p])
-    trajectory = []
+    after = []
     for g in GRADIENTS:
         p.grad = g
         optimizer.step()
-        trajectory.append(p.data)
-    return trajectory
+        after.append([p.data, *(optimizer.state[p][key] for key in state)])
+    return after
 
 
-def _check_steps(name, answer, expected, state, step, hint, mistakes) -> Result:
-    """Run the learner's step from p = START with `state`, comparing p after every step;
-    `step(answer, p, g, state, t)` calls it and returns (p, state)."""
-    p = START
+def _steps(name: str, step: Any, arguments: Callable, names: Sequence[str], hint: str = ""):
+    """The learner's `step` run from p = START and its state at 0, what it returns (`names`:
+    p, then its state) passed back in: a generator of (where, what it returned)."""
+    p, *state = [START] + [0.0] * (len(names) - 1)
     for t, g in enumerate(GRADIENTS, 1):
         where = f"step {t} (g = {_show(g)})"
-        p, state = step(answer, p, g, state, t, where, first=t == 1)
-        if not _close(p, expected[t - 1]):
-            diagnosis = next(
-                (said for trajectory, said in mistakes if _close(p, trajectory[t - 1])), ""
-            )
-            e, g_ = _shown_apart(expected[t - 1], p)
-            raise _wrong(name, where, f"p is {g_}, expected {e}", hint, diagnosis)
+        got = _call(name, step, arguments(p, g, state, t), where, hint, first=t == 1)
+        got = _numbers(name, got, len(names), where, f"({', '.join(names)})", hint)
+        yield where, got
+        p, *state = got
+
+
+def _check_steps(name, answer, arguments, names, expected, hint, mistakes) -> Result:
+    """Compare what the learner's step returns (`names`: p, then its state) with nn.optim's
+    (`expected`) after every step; `arguments(p, g, state, t)` is what the step is called
+    with, and each mistake is (a wrong step of the same form, what to say when p is its p).
+
+    p first, over every step: a wrong state shows in the next p, where a known mistake can be
+    named; a state wrong while every p is right (the step keeps its own) is told at the end."""
+    wrong_state = None
+    for t, (where, got) in enumerate(_steps(name, answer, arguments, names, hint)):
+        if not _close(got[0], expected[t][0]):
+            trajectories = [
+                ([ps[0] for _, ps in _steps(name, mistake, arguments, names)], said)
+                for mistake, said in mistakes
+            ]
+            diagnosis = next((said for ps, said in trajectories if _close(got[0], ps[t])), "")
+            e, g = _shown_apart(expected[t][0], got[0])
+            raise _wrong(name, where, f"p is {g}, expected {e}", hint, diagnosis)
+        for what, number, reference in zip(names[1:], got[1:], expected[t][1:]):
+            if wrong_state is None and not _close(number, reference):
+                e, g = _shown_apart(reference, number)
+                wrong_state = (where, f"{what} is {g}, expected {e} (p is right)")
+    if wrong_state:
+        raise _wrong(name, *wrong_state, hint)
     return Result(
         name, RIGHT, f"right: {name} follows nn.optim's numbers over {len(GRADIENTS)} steps"
     )
 
 
 SGD_SETTINGS = dict(lr=0.1, momentum=0.9)
-
-
-def _sgd_trajectory(update: Callable[[float, float, float], tuple[float, float]]) -> list[float]:
-    p, buf, out = START, 0.0, []
-    for g in GRADIENTS:
-        p, buf = update(p, g, buf)
-        out.append(p)
-    return out
+_SGD_MISTAKES = (  # wrong steps, written as a learner might, and what each one is
+    (lambda p, g, buf, lr, mu: (p - lr * g, buf), "That is plain SGD: use the buffer."),
+    (
+        lambda p, g, buf, lr, mu: (p - lr * (mu * buf + (1 - mu) * g), mu * buf + (1 - mu) * g),
+        "That is a running mean, (1 − momentum)·g; PyTorch adds g itself.",
+    ),
+    (
+        lambda p, g, buf, lr, mu: (p + lr * (mu * buf + g), mu * buf + g),
+        "The step goes against the gradient: subtract.",
+    ),
+    (
+        lambda p, g, buf, lr, mu: (p - lr * buf, mu * buf + g),
+        "Update buf first, then step with the new buf.",
+    ),
+)
 
 
 @_checker
 def check_sgd_momentum_step(sgd_momentum_step: Any) -> Result:
-    """sgd_momentum_step(p, g, buf, lr, momentum) -> (p, buf), against nn.optim.SGD."""
+    """sgd_momentum_step(p, g, buf, lr, momentum) -> (p, buf), against nn.optim.SGD's p and
+    its momentum buffer."""
     from nn import optim
 
     name = "sgd_momentum_step"
     _require_function(name, sgd_momentum_step)
     lr, mu = SGD_SETTINGS["lr"], SGD_SETTINGS["momentum"]
     hint = "buf ← momentum·buf + g, then p ← p − lr·buf (PyTorch's form; buf starts at 0)"
-
-    def step(answer, p, g, buf, t, where, first):
-        got = _call(name, answer, (p, g, buf, lr, mu), where, hint, first)
-        return _numbers(name, got, 2, where, "(p, buf)", hint)
-
-    mistakes = [
-        (_sgd_trajectory(lambda p, g, b: (p - lr * g, b)), "That is plain SGD: use the buffer."),
-        (
-            _sgd_trajectory(
-                lambda p, g, b: (p - lr * (mu * b + (1 - mu) * g), mu * b + (1 - mu) * g)
-            ),
-            "That is a running mean, (1 − momentum)·g; PyTorch adds g itself.",
-        ),
-        (
-            _sgd_trajectory(lambda p, g, b: (p + lr * (mu * b + g), mu * b + g)),
-            "The step goes against the gradient: subtract.",
-        ),
-        (
-            _sgd_trajectory(lambda p, g, b: (p - lr * b, mu * b + g)),
-            "Update buf first, then step with the new buf.",
-        ),
-    ]
-    expected = _reference(lambda params: optim.SGD(params, **SGD_SETTINGS))
-    return _check_steps(name, sgd_momentum_step, expected, 0.0, step, hint, mistakes)
+    expected = _reference(lambda params: optim.SGD(params, **SGD_SETTINGS), ["momentum_buffer"])
+    return _check_steps(
+        name,
+        sgd_momentum_step,
+        lambda p, g, state, t: (p, g, *state, lr, mu),
+        ("p", "buf"),
+        expected,
+        hint,
+        _SGD_MISTAKES,
+    )
 
 
 ADAM_SETTINGS = dict(lr=0.1, betas=(0.9, 0.999), eps=1e-8)
 
 
-def _adam_trajectory(correct: bool) -> list[float]:
-    lr, (b1, b2), eps = ADAM_SETTINGS["lr"], ADAM_SETTINGS["betas"], ADAM_SETTINGS["eps"]
-    p, m, v, out = START, 0.0, 0.0, []
-    for t, g in enumerate(GRADIENTS, 1):
-        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
-        m_hat, v_hat = (m / (1 - b1**t), v / (1 - b2**t)) if correct else (m, v)
-        p -= lr * m_hat / (math.sqrt(v_hat) + eps)
-        out.append(p)
-    return out
+def _adam_without_bias_correction(p, g, m, v, t, lr, beta1, beta2, eps):
+    m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+    return p - lr * m / (math.sqrt(v) + eps), m, v
+
+
+_ADAM_MISTAKES = (
+    (_adam_without_bias_correction, "That is Adam without the bias corrections m̂ and v̂."),
+)  # eps under the square root is no mistake to tell: with eps = 1e-8, p moves by 3e-10
 
 
 @_checker
 def check_adam_step(adam_step: Any) -> Result:
-    """adam_step(p, g, m, v, t, lr, beta1, beta2, eps) -> (p, m, v), against nn.optim.Adam."""
+    """adam_step(p, g, m, v, t, lr, beta1, beta2, eps) -> (p, m, v), against nn.optim.Adam's
+    p and its running means."""
     from nn import optim
 
     name = "adam_step"
@@ -757,15 +774,15 @@ def check_adam_step(adam_step: Any) -> Result:
         "m ← β1·m + (1 − β1)·g, v ← β2·v + (1 − β2)·g², m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ), "
         "p ← p − lr·m̂/(√v̂ + eps); t counts from 1"
     )
-
-    def step(answer, p, g, state, t, where, first):
-        m, v = state
-        got = _call(name, answer, (p, g, m, v, t, lr, b1, b2, eps), where, hint, first)
-        p, m, v = _numbers(name, got, 3, where, "(p, m, v)", hint)
-        return p, (m, v)
-
-    mistakes = [
-        (_adam_trajectory(correct=False), "That is Adam without the bias corrections m̂ and v̂."),
-    ]  # eps under the square root is no mistake to tell: with eps = 1e-8, p moves by 3e-10
-    expected = _reference(lambda params: optim.Adam(params, **ADAM_SETTINGS))
-    return _check_steps(name, adam_step, expected, (0.0, 0.0), step, hint, mistakes)
+    expected = _reference(
+        lambda params: optim.Adam(params, **ADAM_SETTINGS), ["exp_avg", "exp_avg_sq"]
+    )
+    return _check_steps(
+        name,
+        adam_step,
+        lambda p, g, state, t: (p, g, *state, t, lr, b1, b2, eps),
+        ("p", "m", "v"),
+        expected,
+        hint,
+        _ADAM_MISTAKES,
+    )

@@ -276,6 +276,19 @@ def test_every_known_mistake_can_be_told_from_the_answer():
             assert not all(map(exercises._gives, [mistake] * len(right), inputs, right)), said
 
 
+def test_a_step_that_keeps_its_own_state_is_wrong():
+    # Right p at every step, from a buffer of its own; the buf it returns is not nn.optim's.
+    kept = {"buf": 0.0}
+
+    def own_buffer(p, g, buf, lr, momentum):
+        kept["buf"] = momentum * kept["buf"] + g
+        return p - lr * kept["buf"], 0.0
+
+    result = check("sgd_momentum_step", own_buffer)
+    assert result.status == WRONG, result.message
+    assert "wrong at step 1 (g = 0.5): buf is 0, expected 0.5 (p is right)" in result.message
+
+
 def test_backward_by_hand_partly_done_and_misnamed():
     half = {**ANSWER["backward_by_hand"], "b": ..., "a": ...}
     assert check("backward_by_hand", half).message.endswith("fill in the grads of b, a (still ...)")
