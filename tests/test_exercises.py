@@ -289,6 +289,29 @@ def test_a_step_that_keeps_its_own_state_is_wrong():
     assert "wrong at step 1 (g = 0.5): buf is 0, expected 0.5 (p is right)" in result.message
 
 
+def test_the_counts_a_right_answer_states_are_the_checks_made():
+    passes = exercises.delta_rule_passes()
+    hidden, layers = len(exercises._SIZES) - 1, len(exercises._SIZES)
+    said = {
+        "output_delta": f"on {len(passes)} passes",
+        "hidden_delta": f"on {len(passes) * hidden} layers",
+        "weight_grads": f"on {len(passes) * layers} layers",
+        "tanh_derivative": f"at {len(exercises.TANH.points)} inputs",
+        "power_derivative": f"at {len(exercises.POWER.points)} inputs",
+        "adam_step": f"over {len(exercises.GRADIENTS)} steps",
+    }
+    for name, count in said.items():
+        calls = []
+
+        def counting(*args, answer=ANSWER[name], calls=calls):
+            calls.append(args)
+            return answer(*args)
+
+        result = check(name, counting)
+        assert result.status == RIGHT and count in result.message, result.message
+        assert str(len(calls)) in count  # one call of the answer per input, layer or step
+
+
 def test_backward_by_hand_partly_done_and_misnamed():
     half = {**ANSWER["backward_by_hand"], "b": ..., "a": ...}
     assert check("backward_by_hand", half).message.endswith("fill in the grads of b, a (still ...)")
