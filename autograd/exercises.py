@@ -467,23 +467,24 @@ def check_backward_step(backward_step: Any) -> Result:
             ) from error
         if i == 0 and all(operand.grad == 0.0 for operand in node._prev):
             raise _not_done(name, f"{name}(L) changed no grad: write its body in the cell above")
-    for node in order[1:]:  # the leaves last, where a wrong share shows the most
-        got = node.grad
-        if not isinstance(got, Real) or isinstance(got, bool):
-            what = f"{node.label}.grad is {type(got).__name__} {got!r}, not a number"
+    for node in order:
+        if not isinstance(node.grad, Real) or isinstance(node.grad, bool):
+            what = f"{node.label}.grad is {type(node.grad).__name__} {node.grad!r}, not a number"
             raise _wrong(name, f"node {node.label}", what, hint)
-        if not _close(float(got), expected[node]):
-            diagnosis = next(
+    got = {node: float(node.grad) for node in order}
+    for node in order[1:]:  # the leaves last, where a wrong share shows the most
+        if not _close(got[node], expected[node]):
+            diagnosis = next(  # a mistake is named when it gives every grad the pass gave
                 (
                     said
                     for share, said in mistakes
-                    if _close(float(got), _simulated(root, order, share)[node])
+                    if all(map(_close, got.values(), _simulated(root, order, share).values()))
                 ),
                 "",
             )
             uses = len(_users(node, order))
             used = f" (used {uses} times)" if uses > 1 else ""
-            e, g = _shown_apart(expected[node], float(got))
+            e, g = _shown_apart(expected[node], got[node])
             what = f"{node.label}.grad is {g} after the pass, expected {e}"
             raise _wrong(name, f"node {node.label}{used}", what, hint, diagnosis)
     return Result(name, RIGHT, f"right: {len(order)} steps give backward()'s grads on every node")

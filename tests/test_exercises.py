@@ -312,6 +312,16 @@ def test_the_counts_a_right_answer_states_are_the_checks_made():
         assert str(len(calls)) in count  # one call of the answer per input, layer or step
 
 
+def test_a_backward_step_is_named_a_known_mistake_only_when_it_is_that_mistake():
+    def first_operand_only(node):  # at y * y it gives what `=` gives: one share of two
+        if node._prev:
+            node._prev[0].grad += node._local[0] * node.grad
+
+    result = check("backward_step", first_operand_only)
+    assert result.status == WRONG and "wrong at node y (used 2 times):" in result.message
+    assert "With = a second share" not in result.message, result.message
+
+
 def test_backward_by_hand_partly_done_and_misnamed():
     half = {**ANSWER["backward_by_hand"], "b": ..., "a": ...}
     assert check("backward_by_hand", half).message.endswith("fill in the grads of b, a (still ...)")
