@@ -322,6 +322,19 @@ def test_a_backward_step_is_named_a_known_mistake_only_when_it_is_that_mistake()
     assert "With = a second share" not in result.message, result.message
 
 
+def test_a_row_of_ops_replaced_in_the_notebook_is_not_the_reference(monkeypatch):
+    # A learner who installs their own rule as ops.OPS["tanh"] is still checked against the
+    # engine's rule, not against their own.
+    from autograd import ops
+
+    def wrong(out, x):
+        return 1.0 - x * x
+
+    monkeypatch.setitem(ops.OPS, "tanh", ops.Op("tanh", math.tanh, lambda out, x: (wrong(out, x),)))
+    result = check("tanh_derivative", wrong)
+    assert result.status == WRONG and "square out, not x" in result.message
+
+
 def test_backward_by_hand_partly_done_and_misnamed():
     half = {**ANSWER["backward_by_hand"], "b": ..., "a": ...}
     assert check("backward_by_hand", half).message.endswith("fill in the grads of b, a (still ...)")
