@@ -268,6 +268,18 @@ def test_json_that_is_not_ours_is_refused_with_its_own_error(saved, document, er
         nn.load(path)
 
 
+def _load_measuring_memory(path, most=1_000_000):
+    """nn.load(path), asserting that it allocated at most `most` bytes at its peak, whether it
+    returns or raises: a file is refused before a model of its declared size is built."""
+    tracemalloc.start()
+    try:
+        return nn.load(path)
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak < most, f"nn.load({path}) allocated {peak:,} bytes"
+
+
 @pytest.mark.parametrize(
     "model",
     [
@@ -282,28 +294,16 @@ def test_a_small_file_declaring_a_huge_model_is_refused_before_anything_is_built
     path = tmp_path / "model.json"
     path.write_text(json.dumps({**OURS, "model": model, "state_dict": {"w.0": 0.5, "b": 0.0}}))
     assert path.stat().st_size < 200
-    tracemalloc.start()
-    try:
-        with pytest.raises(nn.StateDictError, match="declares a model of .* only 2 numbers"):
-            nn.load(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 1_000_000  # bytes: no model was built (a million Values take hundreds of MB)
+    with pytest.raises(nn.StateDictError, match="declares a model of .* only 2 numbers"):
+        _load_measuring_memory(path)  # a million Values would take hundreds of MB
 
 
 def test_a_bad_layer_size_late_in_nouts_is_refused_before_the_first_layer_is_built(tmp_path):
     path = tmp_path / "model.json"
     model = {"class": "MLP", "nin": 1000, "nouts": [1000, "ten"]}
     path.write_text(json.dumps({**OURS, "model": model}))
-    tracemalloc.start()
-    try:
-        with pytest.raises(nn.NotAModelFileError, match="every layer size in nouts must be"):
-            nn.load(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 1_000_000
+    with pytest.raises(nn.NotAModelFileError, match="every layer size in nouts must be"):
+        _load_measuring_memory(path)
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])
