@@ -96,9 +96,12 @@ def _wrong(name: str, where: str, what: str, hint: str, diagnosis: str = "") -> 
     return _Stop(Result(name, WRONG, f"wrong{at}: {what}. {diagnosis}Hint: {hint}"))
 
 
-def _call(name: str, fn: Callable, args: tuple, where: str, hint: str, first: bool) -> Any:
+def _call(
+    name: str, fn: Callable, args: tuple, where: str, hint: str, first: bool, returns: bool = True
+) -> Any:
     """fn(*args), with an exception or a blank answer turned into a Result. `first`: this is
-    the first call, where a blank means "not done" (later, it is a missing `return`)."""
+    the first call, where a blank means "not done" (later, it is a missing `return`);
+    `returns=False` for an answer that returns nothing (it changes grads)."""
     try:
         got = fn(*args)
     except NotImplementedError:
@@ -107,7 +110,7 @@ def _call(name: str, fn: Callable, args: tuple, where: str, hint: str, first: bo
         ) from None
     except Exception as error:
         raise _wrong(name, where, f"{name} raised {_error(error)}", hint) from error
-    if any(got is blank for blank in _BLANKS):
+    if returns and any(got is blank for blank in _BLANKS):
         shown = "..." if got is Ellipsis else repr(got)
         if first:
             raise _not_done(
@@ -453,16 +456,7 @@ def check_backward_step(backward_step: Any) -> Result:
     root.grad = 1.0
     for i, node in enumerate(order):
         where = f"node {node.label or node._op}"
-        try:
-            backward_step(node)
-        except NotImplementedError:
-            raise _not_done(
-                name, f"{name} raises NotImplementedError: write it in the cell above"
-            ) from None
-        except Exception as error:
-            raise _wrong(
-                name, where, f"{name}({node.label}) raised {_error(error)}", hint
-            ) from error
+        _call(name, backward_step, (node,), where, hint, first=i == 0, returns=False)
         if i == 0 and all(operand.grad == 0.0 for operand in node._prev):
             raise _not_done(name, f"{name}(L) changed no grad: write its body in the cell above")
     for node in order:
