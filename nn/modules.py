@@ -320,8 +320,14 @@ def _check_one_point(module: Module, x: object, nin: int) -> None:
         )
 
 
+def is_size(size: object) -> bool:
+    """A layer size: a positive whole number. nn.load asks it of a file's sizes before it
+    builds anything, so the file and the constructors agree on what a size is."""
+    return isinstance(size, int) and not isinstance(size, bool) and size >= 1
+
+
 def _check_size(name: str, size: int) -> None:
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+    if not is_size(size):
         raise ValueError(f"{name} must be a positive whole number; got {size!r}")
 
 

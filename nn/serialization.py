@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from nn._atomic import write_atomically
-from nn.modules import MLP, Layer, Module, Neuron, StateDictError
+from nn.modules import MLP, Layer, Module, Neuron, StateDictError, is_size
 
 FORMAT = "chainrule.nn"
 VERSION = 1
@@ -116,13 +116,9 @@ def parameter_count(spec: Any) -> int | None:
         sizes = [spec.get("nin"), 1]
     else:
         return None
-    if not sizes or not all(_is_size(size) for size in sizes):
+    if not sizes or not all(map(is_size, sizes)):
         return None
     return sum((nin + 1) * nout for nin, nout in zip(sizes, sizes[1:]))
-
-
-def _is_size(size: Any) -> bool:
-    return isinstance(size, int) and not isinstance(size, bool) and size >= 1
 
 
 def build(spec: Any, where: str = "the file") -> Module:
