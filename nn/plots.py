@@ -69,9 +69,16 @@ def points(X: Sequence[Sequence[float]], y: Sequence[float], ax: Axes | None = N
     """A scatter of 2-d points, coloured by class: a label above 0 (1, or +1) is one class,
     0 or -1 the other."""
     ax = _axes(ax)
-    colours = [POINT_COLOURS[label > 0] for label in y]
-    ax.scatter([p[0] for p in X], [p[1] for p in X], c=colours, s=16, edgecolors="k",
-               linewidths=0.4, zorder=3)
+    colours = [POINT_COLOURS[1 if label > 0 else 0] for label in y]  # numpy's bool is no index
+    ax.scatter(
+        [p[0] for p in X],
+        [p[1] for p in X],
+        c=colours,
+        s=16,
+        edgecolors="k",
+        linewidths=0.4,
+        zorder=3,
+    )
     ax.set(xlabel="$x_1$", ylabel="$x_2$")
     return ax
 
@@ -107,8 +114,9 @@ def decision_boundary(
     shades = colors.ListedColormap(REGION_COLOURS)
     # Two bands, below and above the threshold, however far the scores reach either way.
     bounds = [min(lowest, threshold) - 1.0, threshold, max(highest, threshold) + 1.0]
-    ax.pcolormesh(xs, ys, grid, cmap=shades, norm=colors.BoundaryNorm(bounds, 2),
-                  shading="nearest", alpha=0.8)
+    ax.pcolormesh(
+        xs, ys, grid, cmap=shades, norm=colors.BoundaryNorm(bounds, 2), shading="nearest", alpha=0.8
+    )
     if lowest < threshold < highest:
         ax.contour(xs, ys, grid, levels=[threshold], colors="k", linewidths=1)
     points(X, y, ax)
@@ -138,6 +146,8 @@ def gradient_sizes(
         series = {name: [float(x) for x in sizes] for name, sizes in grads.items()}
     else:
         series = {None: [float(x) for x in grads]}
+    if not series:
+        raise ValueError("gradient_sizes got no runs to draw: an empty dict")
     width = 0.8 / len(series)
     for k, (name, sizes) in enumerate(series.items()):
         offset = (k - (len(series) - 1) / 2) * width

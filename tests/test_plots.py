@@ -55,10 +55,18 @@ def test_decision_boundary_shades_the_models_scores_on_the_grid():
     ax = plots.decision_boundary(model, X, y, steps=steps)
     mesh = ax.collections[0]
     grid = mesh.get_array().reshape(steps, steps)  # grid[j][i]: the score at (xs[i], ys[j])
-    xs = [min(p[0] for p in X) - 0.5 + (max(p[0] for p in X) - min(p[0] for p in X) + 1.0)
-          * i / (steps - 1) for i in range(steps)]
-    ys = [min(p[1] for p in X) - 0.5 + (max(p[1] for p in X) - min(p[1] for p in X) + 1.0)
-          * j / (steps - 1) for j in range(steps)]
+    xs = [
+        min(p[0] for p in X)
+        - 0.5
+        + (max(p[0] for p in X) - min(p[0] for p in X) + 1.0) * i / (steps - 1)
+        for i in range(steps)
+    ]
+    ys = [
+        min(p[1] for p in X)
+        - 0.5
+        + (max(p[1] for p in X) - min(p[1] for p in X) + 1.0) * j / (steps - 1)
+        for j in range(steps)
+    ]
     with no_grad():
         for i, j in [(0, 0), (3, 5), (6, 2), (6, 6)]:
             assert grid[j][i] == model([xs[i], ys[j]]).data
@@ -93,6 +101,22 @@ def test_gradient_sizes_draws_given_numbers_and_named_runs_side_by_side():
     ax = plots.gradient_sizes({"sigmoid": [1e-4, 1e-2], "relu": [0.5, 0.6]})
     assert [bar.get_height() for bar in ax.patches] == [1e-4, 1e-2, 0.5, 0.6]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["sigmoid", "relu"]
+
+
+def test_points_and_decision_boundary_take_numpy_arrays():
+    np = pytest.importorskip("numpy")  # sklearn's make_moons, as micrograd's demo uses it
+    X, y = np.array([[0.0, 0.0], [1.0, 1.0], [0.5, 0.2]]), np.array([0, 1, 1])
+    ax = plots.points(X, y)
+    assert [tuple(c) for c in ax.collections[0].get_facecolors()] == [
+        matplotlib.colors.to_rgba(plots.POINT_COLOURS[k]) for k in (0, 1, 1)
+    ]
+    ax = plots.decision_boundary(nn.MLP(2, [3, 1], seed=0), X, y * 2 - 1, steps=3)
+    assert len(ax.collections[-1].get_offsets()) == 3
+
+
+def test_gradient_sizes_of_no_runs_is_refused():
+    with pytest.raises(ValueError, match="no runs to draw"):
+        plots.gradient_sizes({})
 
 
 def test_a_missing_matplotlib_says_how_to_install_it(monkeypatch):
