@@ -14,6 +14,7 @@ nn.save_checkpoint write their files.
 - Read-only files are refused: os.replace needs only the directory to be writable, so it would
   replace a file that `chmod a-w` meant to protect. A target we may not write, or that has no
   write permission at all (which root could otherwise write anyway), raises PermissionError.
+  A directory where the file should be raises IsADirectoryError, before anything is written.
 - The file keeps its permission bits; a new file gets rw-r--r-- (0o644). It is a new file,
   though: other hard links to the old one keep the old contents.
 - Our own debris is cleaned up: the temporary file is named `.<name>.<pid>.<random>.tmp`. A
@@ -60,11 +61,18 @@ def write_atomically(path: str | os.PathLike, text: str) -> None:
 
 
 def _mode_to_keep(target: Path, path: str | os.PathLike) -> int:
-    """The permission bits of the file being replaced; PermissionError if it is read-only."""
+    """The permission bits of the file being replaced; PermissionError if it is read-only,
+    IsADirectoryError if it is a directory."""
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
+        status = target.stat()
     except FileNotFoundError:
         return NEW_FILE_MODE
+    if stat.S_ISDIR(status.st_mode):  # else os.replace fails, naming our temporary file
+        raise IsADirectoryError(
+            f"cannot save {path}: it is a directory; give the file's name in it, "
+            f"say {Path(path) / 'model.json'}"
+        )
+    mode = stat.S_IMODE(status.st_mode)
     if not mode & 0o222 or not os.access(target, os.W_OK):
         where = f"{path} (a link to {target})" if Path(path).is_symlink() else f"{path}"
         raise PermissionError(

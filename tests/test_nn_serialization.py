@@ -200,6 +200,14 @@ def test_a_read_only_file_is_refused_not_replaced(tmp_path, how):
     assert LOADS[how](path) == MLP(2, [1], seed=1).state_dict()
 
 
+@pytest.mark.parametrize("how", SAVES)
+def test_a_directory_where_the_file_should_be_is_named_and_left_as_it_was(tmp_path, how):
+    (tmp_path / "runs").mkdir()
+    with pytest.raises(IsADirectoryError, match=r"cannot save .*runs: it is a directory; give"):
+        SAVES[how](MLP(2, [1], seed=0), tmp_path / "runs")
+    assert list(tmp_path.rglob("*")) == [tmp_path / "runs"]  # no temporary file left
+
+
 def _ended_pid():
     """The process id of a process that has run and ended."""
     child = subprocess.Popen([sys.executable, "-c", "pass"])
