@@ -275,9 +275,10 @@ SIGMOID = _Rule(
 POWER = _Rule(
     "power_derivative",
     OPS["**"],
-    # x = 0 last: where `n * out / x` divides by zero, and x ** (n - 1) is 0.0 ** -1 for n = 0
+    # x = 0 last: where `n * out / x` divides by zero, x ** (n - 1) is 0.0 ** -1 for n = 0,
+    # and the slope is 0 for n = 2 but 1 for n = 1 (no one answer at x = 0 will do)
     ((2.0, 3.0), (0.5, 2.0), (-1.5, 3.0), (4.0, 0.5), (2.0, -1.0), (3.0, 0.0), (1.5, 1.0))
-    + ((0.0, 2.0), (0.0, 0.0)),
+    + ((0.0, 2.0), (0.0, 0.0), (0.0, 1.0)),
     "the power rule, d/dx xⁿ = n·xⁿ⁻¹, written with x (out / x fails at x = 0), and 0 for n = 0",
     (
         (lambda out, x, n: n * x**n, "The exponent drops by one."),

@@ -253,6 +253,8 @@ def test_a_power_rule_that_divides_by_x_is_wrong_at_0():
 
     one = check("power_derivative", zero_only_wrong)
     assert one.status == WRONG and "returned 1, expected 0" in one.message, one.message
+    patched = check("power_derivative", lambda out, x, n: n * out / x if x else 0.0)
+    assert patched.status == WRONG and "wrong at x = 0, n = 1:" in patched.message
 
 
 def test_a_set_is_refused_and_any_sequence_of_numbers_is_taken():
