@@ -4,6 +4,7 @@ steps are the sums so far, and after the last step they are exactly what backwar
 import itertools
 import math
 
+import micrograd_examples
 import pytest
 from strategies import given, requires_torch, st, torch
 
@@ -14,15 +15,8 @@ from autograd.stepping import CURRENT, FINAL, PARTIAL, UNREACHED
 
 
 def lecture_graph() -> dict[str, Value]:
-    """micrograd's lecture example, L = (a*b + c) * f, before any backward."""
-    a, b, c, f = (Value(x, label=n) for x, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "L": L}
+    """micrograd's lecture example, L = (a*b + c) * f, before any backward: nodes by label."""
+    return {node.label: node for node in topological_order(micrograd_examples.lecture_graph())}
 
 
 def same(x: float, y: float) -> bool:
