@@ -171,6 +171,30 @@ def test_betas_read_back_as_a_list_become_a_tuple_again():
     assert other.param_groups[0]["betas"] == (0.9, 0.999) and other.param_groups[0]["lr"] == 0.1
 
 
+def test_numpy_numbers_in_a_state_dict_are_loaded_as_pythons_own():
+    np = pytest.importorskip("numpy")
+    model = MLP(2, [1], seed=0)
+    optimizer = optim.Adam(model.parameters(), lr=0.1)
+    scheduler = lr_scheduler.StepLR(optimizer, step_size=2)
+    _train(model, optimizer, 1)
+    scheduler.step()
+    state, schedule = optimizer.state_dict(), scheduler.state_dict()
+    state["state"] = {
+        i: {key: np.int64(v) if key == "step" else np.float32(v) for key, v in s.items()}
+        for i, s in state["state"].items()
+    }
+    schedule = {k: [np.float32(v) for v in x] if isinstance(x, list) else x
+                for k, x in schedule.items()}  # fmt: skip
+    optimizer.load_state_dict(state)
+    scheduler.load_state_dict(schedule)
+    scheduler.step()
+    _train(model, optimizer, 1)
+    numbers = [*(v for s in optimizer.state.values() for v in s.values()), *scheduler.base_lrs]
+    numbers += [p.data for p in model.parameters()] + [optimizer.param_groups[0]["lr"]]
+    assert {type(x) for x in numbers} <= {int, float}  # json writes them: a checkpoint saves
+    assert json.loads(json.dumps(optimizer.state_dict()))["state"]["0"]["step"] == 2
+
+
 def test_a_state_dict_is_a_copy():
     model = MLP(2, [1], seed=0)
     optimizer = optim.Adam(model.parameters(), lr=0.1)

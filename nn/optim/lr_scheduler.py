@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from nn.modules import StateDictError
-from nn.optim.optimizer import Optimizer, is_number
+from nn.optim.optimizer import Optimizer, is_number, plain
 
 
 class LRScheduler:
@@ -87,7 +87,9 @@ class LRScheduler:
                     f"got {value!r}"
                 )
         for key, value in state_dict.items():
-            setattr(self, key, list(value) if isinstance(value, list) else value)
+            setattr(
+                self, key, [plain(v) for v in value] if isinstance(value, list) else plain(value)
+            )
 
 
 class LambdaLR(LRScheduler):

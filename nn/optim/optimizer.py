@@ -13,7 +13,7 @@ A parameter with no state yet (before its first step, or plain SGD) has no entry
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any
 
 from autograd import Value
@@ -206,7 +206,7 @@ class Optimizer:
                     f"the state of parameter {i} must be a dict of name: number; "
                     f"got {_brief(values)}"
                 )
-            state[param_of[i]] = dict(values)
+            state[param_of[i]] = {key: plain(value) for key, value in values.items()}
         return state
 
     def __repr__(self) -> str:
@@ -232,6 +232,12 @@ def is_number(value: Any) -> bool:
     except OverflowError:
         return False
     return True
+
+
+def plain(value: Real) -> int | float:
+    """A number that passed is_number as Python's own int or float, as a loaded state is kept:
+    numpy's float32 (say) would pass into every parameter a step touches, and json refuses it."""
+    return int(value) if isinstance(value, Integral) else float(value)
 
 
 def _is_index(value: Any) -> bool:
