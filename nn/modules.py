@@ -146,7 +146,7 @@ class Neuron(Module):
         init: str = "uniform",
         seed: Seed = None,
     ) -> None:
-        _check_size("nin", nin)
+        check_size("nin", nin)
         _check_activation(activation)
         _check_init(init)
         self.w = [Value(0.0) for _ in range(nin)]
@@ -207,7 +207,7 @@ class Layer(Module):
         init: str = "uniform",
         seed: Seed = None,
     ) -> None:
-        _check_size("nout", nout)
+        check_size("nout", nout)
         _check_init(init)
         self.neurons = [Neuron(nin, nonlin, activation, init="zeros") for _ in range(nout)]
         # Drawn for the layer as a whole, row by row: Xavier and He need its fan_out, and
@@ -269,9 +269,9 @@ class MLP(Module):
     ) -> None:
         if isinstance(nouts, int) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, say [16, 1]: {nouts}")
-        _check_size("nin", nin)
+        check_size("nin", nin)
         for size in nouts:  # all of them before any layer is built
-            _check_size("every layer size in nouts", size)
+            check_size("every layer size in nouts", size)
         _check_activation(activation)
         _check_activation(output_activation)
         rng = _generator(seed)  # one generator for all layers: a seed fixes the whole model
@@ -326,7 +326,9 @@ def is_size(size: object) -> bool:
     return isinstance(size, int) and not isinstance(size, bool) and size >= 1
 
 
-def _check_size(name: str, size: int) -> None:
+def check_size(name: str, size: int) -> None:
+    """ValueError unless `size` is a positive whole number: layer sizes, and the schedulers'
+    step counts."""
     if not is_size(size):
         raise ValueError(f"{name} must be a positive whole number; got {size!r}")
 
