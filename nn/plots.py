@@ -172,7 +172,8 @@ def _score(out: Any) -> float:
         if len(out) != 1:
             raise ValueError(
                 f"decision_boundary draws a model with one output (a score); this one has"
-                f" {len(out)}"
+                f" {len(out)}. For a score per class, draw how much class 1 outscores class 0:"
+                " decision_boundary(lambda p: model(p)[1] - model(p)[0], X, y)"
             )
         out = out[0]
     return float(getattr(out, "data", out))

@@ -85,6 +85,19 @@ def test_decision_boundary_takes_a_model_returning_a_list_and_checks_steps():
         plots.decision_boundary(lambda p: [Value(0.0), Value(1.0)], X, y, steps=2)
 
 
+def test_a_model_with_a_score_per_class_is_drawn_as_the_error_says():
+    X, y = [[0.0, 0.0], [1.0, 1.0]], [0, 1]
+    model = nn.MLP(2, [4, 2], seed=0)  # a score per class, as cross_entropy takes
+    with pytest.raises(ValueError, match=r"lambda p: model\(p\)\[1\] - model\(p\)\[0\], X, y"):
+        plots.decision_boundary(model, X, y, steps=3)
+    ax = plots.decision_boundary(lambda p: model(p)[1] - model(p)[0], X, y, steps=3)
+    grid = ax.collections[0].get_array().reshape(3, 3)
+    with no_grad():
+        for i, j in [(0, 0), (1, 2), (2, 1)]:
+            scores = model([-0.5 + i, -0.5 + j])  # the grid runs from -0.5 to 1.5 in steps of 1
+            assert grid[j][i] == scores[1].data - scores[0].data
+
+
 def test_gradient_sizes_of_a_model_are_each_layers_gradient_norm():
     model = nn.MLP(2, [3, 3, 1], seed=0)
     F.hinge_loss(model([0.5, -1.0]), 1).backward()
