@@ -11,7 +11,7 @@ Every parameter has a PyTorch-style dotted name (`layers.0.neurons.3.w.1`), whic
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from numbers import Real
+from numbers import Integral, Real
 from typing import NamedTuple
 
 import autograd
@@ -330,7 +330,18 @@ def check_size(name: str, size: int) -> None:
     """ValueError unless `size` is a positive whole number: layer sizes, and the schedulers'
     step counts."""
     if not is_size(size):
-        raise ValueError(f"{name} must be a positive whole number; got {size!r}")
+        raise ValueError(f"{name} must be a positive whole number; got {size!r}{not_python(size)}")
+
+
+def not_python(number: object) -> str:
+    """For an error message: the fix, when `number` is a number but not Python's own (numpy's
+    int64 or float32, say), which nn keeps out of its models so that their files save."""
+    if isinstance(number, (int, float)) or not isinstance(
+        number, Real
+    ):  # numpy's float64 is a float
+        return ""
+    like = "int" if isinstance(number, Integral) else "float"
+    return f" ({type(number).__name__} is not Python's {like}: {like}(...) makes one)"
 
 
 def _check_activation(name: str) -> None:

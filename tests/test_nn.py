@@ -123,6 +123,18 @@ def test_a_model_called_on_a_whole_data_set_says_to_call_it_once_per_point(model
     assert len(outputs) == points
 
 
+def test_numpys_numbers_as_sizes_and_settings_are_named_with_their_fix():
+    np = pytest.importorskip("numpy")
+    with pytest.raises(ValueError, match=r"got np.int64\(2\) \(int64 is not Python's int: int"):
+        MLP(np.int64(2), [1])
+    with pytest.raises(
+        TypeError, match=r"lr must be a number; got .*float32 is not Python's float"
+    ):
+        nn.optim.Adam(MLP(2, [1]).parameters(), lr=np.float32(0.1))
+    with pytest.raises(ValueError, match=r"positive whole number; got 2.0$"):
+        MLP(2.0, [1])  # a Python number: nothing to add
+
+
 def test_micrograd_neuron_keywords():
     assert repr(Neuron(3, nonlin=False)) == "LinearNeuron(3)"
     assert repr(Layer(2, 2, nonlin=False)) == "Layer of [LinearNeuron(2), LinearNeuron(2)]"

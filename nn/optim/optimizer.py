@@ -17,7 +17,7 @@ from numbers import Integral, Real
 from typing import Any
 
 from autograd import Value
-from nn.modules import Module, StateDictError
+from nn.modules import Module, StateDictError, not_python
 
 Params = Iterable[Value] | Iterable[dict[str, Any]]
 
@@ -218,7 +218,7 @@ def at_least(low: float, group: dict[str, Any], *names: str) -> None:
     for name in names:
         value = group[name]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"{name} must be a number; got {value!r}")
+            raise TypeError(f"{name} must be a number; got {value!r}{not_python(value)}")
         if not value >= low:  # also catches nan
             raise ValueError(f"Invalid {name}: {value!r} (it must be >= {low:g})")
 
