@@ -58,7 +58,26 @@ def save(model: Module, path: str | os.PathLike) -> None:
     for name, number in document["state_dict"].items():
         if not math.isfinite(number):  # JSON has no nan or inf
             raise ValueError(f"cannot save: parameter {name} is {number} (did training diverge?)")
+    _check_rebuildable(model, len(document["state_dict"]), parameter_count(document["model"]))
     write_atomically(path, json.dumps(document, indent=1) + "\n")
+
+
+def _check_rebuildable(model: Module, held: int, built: int | None) -> None:
+    """load() builds the architecture afresh, so its parameters must be all the model has: a
+    file of more or fewer would be written, then refused by load()."""
+    if held == built:
+        return
+    why = (
+        "a Value is in two places in it (tied weights)"
+        if held < built
+        else "Values were attached to it beyond its layers"
+    )
+    raise ValueError(
+        f"cannot save: this {type(model).__name__} has {held} parameters where its "
+        f"architecture has {built}: {why}, which nn.load, building the architecture afresh, "
+        "would not restore. nn.save_checkpoint(path, model=model) saves the parameters by "
+        "name, to load into a model made the same way"
+    )
 
 
 def load(path: str | os.PathLike) -> Module:

@@ -14,6 +14,7 @@ import tracemalloc
 import pytest
 
 import nn
+from autograd import Value
 from nn import MLP, Layer, Neuron
 
 X = [[0.3, -1.2], [2.0, 0.5], [-0.7, -0.1]]
@@ -129,6 +130,24 @@ def test_save_overwrites_and_keeps_the_file_mode(tmp_path):
     nn.save(MLP(2, [1], seed=1), path)
     assert nn.load(path).state_dict() == MLP(2, [1], seed=1).state_dict()
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_model_that_load_could_not_rebuild_is_refused_before_the_file_is_written(tmp_path):
+    path = tmp_path / "model.json"
+    tied = MLP(2, [3, 1], seed=0)
+    tied.layers[0].neurons[1].w[0] = tied.layers[0].neurons[0].w[0]  # one Value in two places
+    with pytest.raises(ValueError, match=r"MLP has 12 parameters where its architecture has 13"):
+        nn.save(tied, path)
+    grown = MLP(2, [3, 1], seed=0)
+    grown.temperature = Value(1.0)  # a parameter of one's own, beyond the layers
+    with pytest.raises(ValueError, match=r"14 parameters where its architecture has 13: Values"):
+        nn.save(grown, path)
+    assert not path.exists()
+    nn.save_checkpoint(path, model=tied, step=1)  # by name: into a model tied the same way
+    again = MLP(2, [3, 1], seed=1)
+    again.layers[0].neurons[1].w[0] = again.layers[0].neurons[0].w[0]
+    nn.load_checkpoint(path, model=again)
+    assert again.state_dict() == tied.state_dict()
 
 
 # nn.save and nn.save_checkpoint write through the same helper (nn/_atomic.py): each
@@ -291,7 +310,7 @@ def _load_measuring_memory(path, most=1_000_000):
 @pytest.mark.parametrize(
     "model",
     [
-        {"class": "MLP", "nin": 1000, "nouts": [1000]},  # 1,001,000 parameters, 300 MB
+        {"class": "MLP", "nin": 1000, "nouts": [1000]},  # 1,001,000 parameters, ~240 MB
         {"class": "MLP", "nin": 10**9, "nouts": [10**9, 1]},  # would never finish
         {"class": "Layer", "nin": 10**6, "nout": 1000, "activation": "relu"},
         {"class": "Neuron", "nin": 10**8, "activation": "relu"},
