@@ -27,7 +27,6 @@ short, is not a checkpoint, or does not fit the objects it is loaded into:
 from __future__ import annotations
 
 import json
-import math
 import os
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,12 @@ from nn._atomic import write_atomically
 from nn.modules import MLP, Layer, Module, Neuron, StateDictError
 from nn.optim import Optimizer
 from nn.optim.lr_scheduler import LRScheduler
-from nn.serialization import NotAModelFileError, architecture, read_document
+from nn.serialization import (
+    NotAModelFileError,
+    architecture,
+    finite_state_dict,
+    read_document,
+)
 
 FORMAT = "chainrule.checkpoint"
 VERSION = 1
@@ -57,10 +61,7 @@ def save_checkpoint(
         raise ValueError("the scheduler schedules another optimizer than the one given")
     if isinstance(step, bool) or not isinstance(step, int) or step < 0:
         raise ValueError(f"step must be a whole number, 0 or more; got {step!r}")
-    state_dict = model.state_dict()
-    for name, number in state_dict.items():
-        if not math.isfinite(number):  # JSON has no nan or inf
-            raise ValueError(f"cannot save: parameter {name} is {number} (did training diverge?)")
+    state_dict = finite_state_dict(model)
     document: dict[str, Any] = {"format": FORMAT, "version": VERSION, "step": step}
     document["model"] = {"architecture": _architecture(model), "state_dict": state_dict}
     for key, part in (("optimizer", optimizer), ("scheduler", scheduler)):

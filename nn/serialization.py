@@ -53,13 +53,20 @@ def save(model: Module, path: str | os.PathLike) -> None:
         "format": FORMAT,
         "version": VERSION,
         "model": architecture(model),
-        "state_dict": model.state_dict(),
+        "state_dict": finite_state_dict(model),
     }
-    for name, number in document["state_dict"].items():
-        if not math.isfinite(number):  # JSON has no nan or inf
-            raise ValueError(f"cannot save: parameter {name} is {number} (did training diverge?)")
     _check_rebuildable(model, len(document["state_dict"]), parameter_count(document["model"]))
     write_atomically(path, json.dumps(document, indent=1) + "\n")
+
+
+def finite_state_dict(model: Module) -> dict[str, float]:
+    """model.state_dict(), for a file: ValueError if a parameter is nan or inf, which JSON
+    cannot hold (nn.save and nn.save_checkpoint)."""
+    state_dict = model.state_dict()
+    for name, number in state_dict.items():
+        if not math.isfinite(number):
+            raise ValueError(f"cannot save: parameter {name} is {number} (did training diverge?)")
+    return state_dict
 
 
 def _check_rebuildable(model: Module, held: int, built: int | None) -> None:
