@@ -99,21 +99,20 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict takes a dict of name: number; got {state_dict!r}")
         own = dict(self.named_parameters())
-        not_numbers = [
-            name
-            for name in own
-            if name in state_dict
-            and (isinstance(state_dict[name], bool) or not isinstance(state_dict[name], Real))
-        ]
+        numbers, not_numbers, too_big = {}, [], []
+        for name in own:  # every conversion before any assignment: all or nothing
+            if name not in state_dict:
+                continue  # missing: see below
+            value = state_dict[name]
+            if isinstance(value, bool) or not isinstance(value, Real):
+                not_numbers.append(name)
+                continue
+            try:
+                numbers[name] = float(value)
+            except OverflowError:  # an int like 10**400: no float holds it
+                too_big.append(name)
         if not_numbers:
             raise StateDictError(f"these entries are not numbers: {_some(not_numbers)}")
-        numbers, too_big = {}, []
-        for name in own:  # every conversion before any assignment: all or nothing
-            if name in state_dict:
-                try:
-                    numbers[name] = float(state_dict[name])
-                except OverflowError:  # an int like 10**400: no float holds it
-                    too_big.append(name)
         if too_big:
             raise StateDictError(f"these entries are too big for a float: {_some(too_big)}")
         missing = [name for name in own if name not in state_dict]
