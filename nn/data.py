@@ -37,9 +37,9 @@ def make_moons(
     _check_samples(n_samples, 2)
     _check_noise(noise)
     n_upper = n_samples // 2
-    points = [(math.cos(t), math.sin(t), 0) for t in _spaced(0.0, math.pi, n_upper)]
+    points = [(math.cos(t), math.sin(t), 0) for t in linspace(0.0, math.pi, n_upper)]
     points += [
-        (1 - math.cos(t), 0.5 - math.sin(t), 1) for t in _spaced(0.0, math.pi, n_samples - n_upper)
+        (1 - math.cos(t), 0.5 - math.sin(t), 1) for t in linspace(0.0, math.pi, n_samples - n_upper)
     ]
     return _finish(points, noise, _generator(seed), shuffle)
 
@@ -96,7 +96,7 @@ def make_spirals(
         raise ValueError(f"n_classes must be a whole number of at least 2; got {n_classes!r}")
     points = []
     for k, n in enumerate(_split(n_samples, n_classes)):
-        for r in _spaced(0.0, 1.0, n):
+        for r in linspace(0.0, 1.0, n):
             angle = 2 * math.pi * k / n_classes + 2 * math.pi * turns * r
             points.append((r * math.cos(angle), r * math.sin(angle), k))
     return _finish(points, noise, _generator(seed), shuffle)
@@ -209,7 +209,7 @@ def _split(n: int, parts: int) -> list[int]:
     return [n // parts + (1 if i < n % parts else 0) for i in range(parts)]
 
 
-def _spaced(start: float, stop: float, n: int) -> list[float]:
+def linspace(start: float, stop: float, n: int) -> list[float]:
     """n evenly spaced numbers from start to stop inclusive, like numpy.linspace."""
     if n == 1:
         return [start]

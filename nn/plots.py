@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from autograd import no_grad
+from nn.data import linspace
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -105,8 +106,8 @@ def decision_boundary(
     ax = _axes(ax)
     from matplotlib import colors  # installed: _axes has checked
 
-    xs = _spaced(min(p[0] for p in X) - margin, max(p[0] for p in X) + margin, steps)
-    ys = _spaced(min(p[1] for p in X) - margin, max(p[1] for p in X) + margin, steps)
+    xs = linspace(min(p[0] for p in X) - margin, max(p[0] for p in X) + margin, steps)
+    ys = linspace(min(p[1] for p in X) - margin, max(p[1] for p in X) + margin, steps)
     with no_grad():
         grid = [[_score(model([a, b])) for a in xs] for b in ys]  # grid[j][i]: at (xs[i], ys[j])
     lowest = min(min(row) for row in grid)
@@ -177,7 +178,3 @@ def _score(out: Any) -> float:
             )
         out = out[0]
     return float(getattr(out, "data", out))
-
-
-def _spaced(start: float, stop: float, n: int) -> list[float]:
-    return [start + (stop - start) * i / (n - 1) for i in range(n)]
