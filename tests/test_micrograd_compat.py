@@ -6,7 +6,7 @@ The numbers asserted are the ones micrograd's README and the lecture publish.
 import math
 import random
 
-from micrograd_examples import lecture_graph, readme_expression
+from micrograd_examples import lecture_graph, lecture_training, readme_expression
 
 from autograd import Value, draw_dot, topological_order
 from nn import MLP, Neuron
@@ -92,18 +92,7 @@ def test_lecture_neuron_tanh_and_its_exp_form_agree():
 def test_lecture_training_loop_reduces_the_loss():
     random.seed(42)
     n = MLP(3, [4, 4, 1], activation="tanh")
-    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
-    ys = [1.0, -1.0, -1.0, 1.0]
-    losses = []
-    for _ in range(20):
-        ypred = [n(x) for x in xs]
-        loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))
-        for p in n.parameters():
-            p.grad = 0.0
-        loss.backward()
-        for p in n.parameters():
-            p.data += -0.05 * p.grad
-        losses.append(loss.data)
+    losses = lecture_training(n, steps=20, lr=0.05)
     assert losses[-1] < 0.1 * losses[0]
 
 

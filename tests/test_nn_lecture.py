@@ -1,82 +1,31 @@
 """The second half of the micrograd lecture on nn: MLP(..., activation="tanh",
 output_activation="tanh", init="lecture") is the lecture's network, with the same numbers
-under the same seed. The references: the lecture's own classes, copied here as it writes them
-(on autograd.Value), and PyTorch in float64."""
+under the same seed. The references: the lecture's own classes, as it writes them (on
+autograd.Value, in tests/micrograd_examples.py), and PyTorch in float64."""
 
 import math
 import random
 
 import pytest
+from micrograd_examples import (
+    LECTURE_XS,
+    LECTURE_YS,
+    LectureLayer,
+    LectureMLP,
+    LectureNeuron,
+    lecture_training,
+)
 
-from autograd import Value
 from nn import MLP, Layer, Neuron, optim
 from nn import functional as F
 
-# --- the lecture's classes, as written in the video and its notebook ---------------------
-
-
-class LectureNeuron:
-    def __init__(self, nin):
-        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
-        self.b = Value(random.uniform(-1, 1))
-
-    def __call__(self, x):
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
-        out = act.tanh()
-        return out
-
-    def parameters(self):
-        return self.w + [self.b]
-
-
-class LectureLayer:
-    def __init__(self, nin, nout):
-        self.neurons = [LectureNeuron(nin) for _ in range(nout)]
-
-    def __call__(self, x):
-        outs = [n(x) for n in self.neurons]
-        return outs[0] if len(outs) == 1 else outs
-
-    def parameters(self):
-        return [p for neuron in self.neurons for p in neuron.parameters()]
-
-
-class LectureMLP:
-    def __init__(self, nin, nouts):
-        sz = [nin] + nouts
-        self.layers = [LectureLayer(sz[i], sz[i + 1]) for i in range(len(nouts))]
-
-    def __call__(self, x):
-        for layer in self.layers:
-            x = layer(x)
-        return x
-
-    def parameters(self):
-        return [p for layer in self.layers for p in layer.parameters()]
-
-
-xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, -1.0], [1.0, 1.0, -1.0]]
-ys = [1.0, -1.0, -1.0, 1.0]  # desired targets
-
 
 def lecture_run(seed, lr, steps):
-    """The lecture's training loop, word for word: its losses and final parameters."""
+    """The lecture's network trained by its own loop: its start, losses and final parameters."""
     random.seed(seed)
     n = LectureMLP(3, [4, 4, 1])
     start = [p.data for p in n.parameters()]
-    losses = []
-    for _k in range(steps):
-        # forward pass
-        ypred = [n(x) for x in xs]
-        loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))
-        # backward pass
-        for p in n.parameters():
-            p.grad = 0.0
-        loss.backward()
-        # update
-        for p in n.parameters():
-            p.data += -lr * p.grad
-        losses.append(loss.data)
+    losses = lecture_training(n, steps, lr)
     return start, losses, [p.data for p in n.parameters()]
 
 
@@ -92,7 +41,7 @@ def nn_run(seed, lr, steps):
     optimizer = optim.SGD(model.parameters(), lr=lr)
     losses = []
     for _ in range(steps):
-        loss = F.mse_loss([model(x) for x in xs], ys, reduction="sum")
+        loss = F.mse_loss([model(x) for x in LECTURE_XS], LECTURE_YS, reduction="sum")
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -151,7 +100,7 @@ def test_one_step_of_the_lecture_matches_pytorch_float64():
     ]
     reference = torch.optim.SGD([*weights, *biases], lr=0.1)
     total = torch.zeros((), dtype=torch.float64)
-    for x, y in zip(xs, ys):
+    for x, y in zip(LECTURE_XS, LECTURE_YS):
         h = torch.tensor(x, dtype=torch.float64)
         for W, b in zip(weights, biases):
             h = torch.tanh(W @ h + b)
@@ -161,7 +110,7 @@ def test_one_step_of_the_lecture_matches_pytorch_float64():
     reference.step()
 
     optimizer = optim.SGD(model.parameters(), lr=0.1)
-    loss = F.mse_loss([model(x) for x in xs], ys, reduction="sum")
+    loss = F.mse_loss([model(x) for x in LECTURE_XS], LECTURE_YS, reduction="sum")
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
